@@ -1,0 +1,74 @@
+// fp8gemm: FP8 GEMMs with fine-grained scaling for NVIDIA Hopper (sm_90a).
+//
+//   D[M, N] (bf16) = (A[M, K] ⊙ sa) · (B[N, K] ⊙ sb)ᵀ
+//
+// A, B: FP8 E4M3, K-major. sa: FP32, one scale per row and per 128 of K. sb: FP32, one scale per
+// 128×128 block of B. All work is enqueued on the caller's stream; nothing synchronises the host.
+// Errors are thrown as fp8gemm::Error, whose message names the argument and the rule broken.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+// Same type as cudaStream_t and CUstream, without pulling in CUDA headers.
+struct CUstream_st;
+
+namespace fp8gemm {
+
+using Stream = CUstream_st*;
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class DType : int { e4m3 = 0, f32 = 1, bf16 = 2, i32 = 3, f16 = 4 };
+const char* dtype_name(DType t);
+int dtype_size(DType t);
+
+// A non-owning view of a strided tensor (strides in elements, up to 3 dimensions). `name` is used in
+// error messages ("a", "sa", ...); the entry points set it themselves when it is empty.
+struct TensorView {
+  void* data = nullptr;
+  DType dtype = DType::f32;
+  int ndim = 0;
+  int64_t shape[3] = {0, 0, 0};
+  int64_t stride[3] = {0, 0, 0};
+
+  int64_t numel() const;
+  // Contiguous row-major view.
+  static TensorView contiguous(void* data, DType dtype, std::initializer_list<int64_t> shape);
+};
+
+// The three entry points. Shapes (G = groups, Kb = ceil(K/128), Nb = ceil(N/128)):
+//   normal:     a [M, K], sa [M, Kb], b [N, K], sb [Nb, Kb], d [M, N]
+//   contiguous: a [M, K], sa [M, Kb], b [G, N, K], sb [G, Nb, Kb], d [M, N], m_indices int32 [M]
+//   masked:     a [G, max_m, K], sa [G, max_m, Kb], b [G, N, K], sb [G, Nb, Kb], d [G, max_m, N],
+//               masked_m int32 [G] (device), expected_m a host hint for tile selection only.
+// sa may be row-major (stride over Kb == 1) or MN-major (stride over M == 1, the leading dimension
+// TMA-aligned, as get_mn_major_tma_aligned_tensor produces).
+// Requirements: M >= 0 (M == 0 does nothing), N >= 8 and N % 8 == 0, K >= 16 and K % 16 == 0,
+// every tensor on the current CUDA device, a Hopper (sm_90) device.
+void fp8_gemm_nt(const TensorView& a, const TensorView& sa, const TensorView& b, const TensorView& sb,
+                 const TensorView& d, Stream stream = nullptr);
+
+void m_grouped_fp8_gemm_nt_contiguous(const TensorView& a, const TensorView& sa, const TensorView& b,
+                                      const TensorView& sb, const TensorView& d,
+                                      const TensorView& m_indices, Stream stream = nullptr);
+
+void m_grouped_fp8_gemm_nt_masked(const TensorView& a, const TensorView& sa, const TensorView& b,
+                                  const TensorView& sb, const TensorView& d, const TensorView& masked_m,
+                                  int64_t expected_m, Stream stream = nullptr);
+
+// Number of SMs the persistent kernels use (0 = all of the device's).
+void set_num_sms(int num_sms);
+int get_num_sms();
+
+// Every expert segment of the contiguous layout must be padded to a multiple of this many rows.
+int get_m_alignment_for_contiguous_layout();
+
+// Smallest x' >= x such that x' * element_size is a multiple of 16 bytes (TMA's rule for strides).
+int64_t get_tma_aligned_size(int64_t x, int64_t element_size);
+
+}  // namespace fp8gemm

@@ -1,0 +1,52 @@
+// Kernel configurations and the heuristic that picks one: pure functions, no CUDA calls.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fp8gemm::heuristics {
+
+enum class Layout : int { normal = 0, contiguous = 1, masked = 2 };
+const char* layout_name(Layout l);
+
+struct DeviceFacts {
+  int num_sms = 132;                  // SMs the persistent grid may use
+  int smem_per_block = 232448;        // opt-in dynamic shared memory per block (bytes)
+};
+
+// Everything that is a compile-time constant of one kernel, plus the launch facts derived from it.
+struct KernelConfig {
+  Layout layout = Layout::normal;
+  int n = 0, k = 0;          // compile-time problem constants
+  int block_m = 128, block_n = 128, block_k = 128;
+  int stages = 4;
+  int cluster = 1;           // CTAs per cluster (1 or 2)
+  bool multicast_a = false;  // with cluster 2: true = the pair shares A (same m block), false = shares B
+  int math_warpgroups = 2;   // block_m / 64
+  int smem_bytes = 0;        // dynamic shared memory the kernel needs
+  int num_sms = 0;           // persistent grid size (CTAs)
+
+  int threads() const { return 128 * (1 + math_warpgroups); }
+  std::string name() const;  // unique, readable: used as the kernel's name and in logs
+  bool operator==(const KernelConfig&) const = default;
+};
+
+// A GEMM as the heuristic sees it. For masked, m is expected_m per group; for contiguous, m is the total.
+struct Problem {
+  Layout layout = Layout::normal;
+  int64_t m = 0, n = 0, k = 0;
+  int64_t groups = 1;
+};
+
+KernelConfig choose_config(const Problem& p, const DeviceFacts& dev);
+
+// Every config choose_config can return for the layer (layout, n, k, groups) and m in [m_min, m_max]:
+// what an ahead-of-time compile must build.
+std::vector<KernelConfig> configs_for_range(Layout layout, int64_t n, int64_t k, int64_t groups,
+                                            int64_t m_min, int64_t m_max, const DeviceFacts& dev);
+
+// Shared memory needed by a config (bytes).
+int smem_bytes(const KernelConfig& c);
+
+}  // namespace fp8gemm::heuristics

@@ -1,0 +1,30 @@
+// Compiles generated kernel sources to cubins. NVRTC by default (opened at run time: libnvrtc.so.13,
+// or FP8GEMM_LIBNVRTC); nvcc when FP8GEMM_COMPILER=nvcc (found through FP8GEMM_NVCC, CUDA_HOME or PATH).
+// Kernel sources include only files under kernels_dir(); no CUDA headers are needed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace fp8gemm::jit {
+
+struct CompileResult {
+  std::vector<char> cubin;
+  std::string log;       // compiler messages (warnings), may be empty
+  double seconds = 0.0;  // wall time of the compilation
+};
+
+// `arch` is a target such as "sm_90a". Throws fp8gemm::Error with the compiler log on failure.
+CompileResult compile(const std::string& source, const std::string& arch);
+
+// Identifies the compiler and its version, e.g. "nvrtc-13.0" or "nvcc-13.0.88"; part of the cache key.
+std::string compiler_id();
+
+// Directory holding the device sources (kernels/, which contains fp8gemm/...): FP8GEMM_KERNELS_DIR,
+// else found relative to the loaded libfp8gemm (installed layout), else the source tree.
+const std::string& kernels_dir();
+
+// Hash (hex) over the contents of every file under kernels_dir(); part of the cache key.
+const std::string& kernels_hash();
+
+}  // namespace fp8gemm::jit
