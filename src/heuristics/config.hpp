@@ -21,9 +21,10 @@ struct KernelConfig {
   int n = 0, k = 0;          // compile-time problem constants
   int block_m = 128, block_n = 128, block_k = 128;
   int stages = 4;
-  int cluster = 1;           // CTAs per cluster (1 or 2)
-  bool multicast_a = false;  // with cluster 2: true = the pair shares A (same m block), false = shares B
+  int cluster = 1;           // CTAs per cluster: 2 = a pair of CTAs on adjacent n blocks sharing the A
+                             // block through TMA multicast
   int math_warpgroups = 2;   // block_m / 64
+  bool check_indices = false;  // contiguous: the kernel reports m_indices outside [-1, groups)
   int smem_bytes = 0;        // dynamic shared memory the kernel needs
   int num_sms = 0;           // persistent grid size (CTAs)
 
@@ -48,5 +49,9 @@ std::vector<KernelConfig> configs_for_range(Layout layout, int64_t n, int64_t k,
 
 // Shared memory needed by a config (bytes).
 int smem_bytes(const KernelConfig& c);
+
+// The BLOCK_N values the kernels are built with (multiples of 8 whose tiles straddle at most two
+// 128-wide B-scale blocks).
+const std::vector<int>& block_n_candidates();
 
 }  // namespace fp8gemm::heuristics

@@ -1,0 +1,240 @@
+// The FP8 GEMM kernel with fine-grained scaling, for all three layouts:
+//
+//   D[row, col] (bf16) = Σ_kb  sa[row, kb] · sb[col/128, kb] · Σ_{k in kb} A[row, k] · B[col, k]
+//
+// One persistent CTA per SM (pairs of CTAs in a cluster when they share the A block through TMA
+// multicast). Warp specialisation: the last warpgroup produces (warp 0: TMA loads of the A and B tiles;
+// warp 1: the scales, by small asynchronous copies) into a ring of shared-memory stages guarded by
+// full/empty mbarriers; each math warpgroup owns 64 rows of the tile. Per K block of 128 a math
+// warpgroup issues four wgmma m64nNk32 into a scratch accumulator, waits, frees the stage, and promotes
+// the block's partial sums into FP32 registers scaled by sa·sb ("two-level accumulation": the tensor
+// cores' FP8 accumulation is not full FP32). The epilogue converts to BF16, stages the tile in shared
+// memory and writes it with 16-byte row-predicated stores, which serves every layout's rule about
+// which rows may be written.
+#pragma once
+
+#include "fp8gemm/params.h"
+#include "fp8gemm/ptx/copy.cuh"
+#include "fp8gemm/ptx/sync.cuh"
+#include "fp8gemm/ptx/wgmma.cuh"
+#include "fp8gemm/ptx/types.cuh"
+#include "fp8gemm/scheduler.cuh"
+
+namespace fp8gemm {
+
+constexpr u32 kProducerRegisters = 56;
+constexpr u32 kMathRegisters = 224;
+
+// Mma: the generated wgmma m64nBLOCK_Nk32 E4M3 instruction (static void mma(u64 desc_a, u64 desc_b,
+// float* acc, bool accumulate)).
+// kCheckIndices (contiguous only): print the rows whose m_indices entry is outside [-1, groups); a
+// debugging build of the kernel (FP8GEMM_CHECK_INDICES=1), kept apart because printf needs a stack frame.
+template <Layout kLayout, int kN, int kK, int kBlockM, int kBlockN, int kStages, int kCluster, bool kCheckIndices,
+          class Mma>
+__device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescriptor* tma_b, const GemmParams& p) {
+  constexpr int kBlockK = 128;
+  constexpr int kKBlocks = (kK + kBlockK - 1) / kBlockK;
+  constexpr int kNScaleBlocks = (kN + 127) / 128;
+  constexpr int kMathWarpgroups = kBlockM / 64;
+  constexpr int kMathThreads = 128 * kMathWarpgroups;
+  constexpr int kAccumulators = kBlockN / 2;  // per thread: m64nN FP32 fragment
+  // Whether a tile's columns can straddle two 128-wide B-scale blocks (BLOCK_N not dividing 128).
+  constexpr bool kTwoScales = (128 % kBlockN) != 0;
+  constexpr SmemPlan plan(kBlockM, kBlockN, kStages);
+  static_assert(kBlockM == 64 || kBlockM == 128, "BLOCK_M is 64 or 128");
+  static_assert(kBlockN % 8 == 0 && kBlockN >= 8 && kBlockN <= 256, "wgmma N");
+  static_assert(kCluster == 1 || kCluster == 2, "cluster of 1 or 2");
+
+  extern __shared__ u8 smem_raw[];
+  u8* smem = reinterpret_cast<u8*>((reinterpret_cast<u64>(smem_raw) + 1023) & ~u64(1023));
+  auto smem_a = [&](int s) { return smem + plan.a_offset + s * plan.a_bytes; };
+  auto smem_b = [&](int s) { return smem + plan.b_offset + s * plan.b_bytes; };
+  auto smem_sa = [&](int s) { return reinterpret_cast<float*>(smem + plan.sa_offset + s * plan.sa_bytes); };
+  auto smem_sb = [&](int s) { return reinterpret_cast<float*>(smem + plan.sb_offset + s * plan.sb_bytes); };
+  u64* full = reinterpret_cast<u64*>(smem + plan.barrier_offset);
+  u64* empty = full + kStages;
+
+  const int warp = threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  const int cta_rank = kCluster == 1 ? 0 : static_cast<int>(ptx::cluster_cta_rank());
+  const int first_unit = kCluster == 1 ? blockIdx.x : static_cast<int>(ptx::cluster_id());
+  const int unit_stride = kCluster == 1 ? gridDim.x : static_cast<int>(ptx::num_clusters());
+
+  if (threadIdx.x == kMathThreads) {
+    ptx::prefetch_tma_descriptor(tma_a);
+    ptx::prefetch_tma_descriptor(tma_b);
+    for (int s = 0; s < kStages; ++s) {
+      // full: the TMA thread's arrive.expect_tx + one cp.async arrival per lane of the scale warp.
+      ptx::mbarrier_init(&full[s], 1 + 32);
+      // empty: one arrival per math warp of every CTA whose loads write into this stage.
+      ptx::mbarrier_init(&empty[s], kCluster * kMathThreads / 32);
+    }
+    ptx::fence_barrier_init();
+  }
+  if constexpr (kCluster > 1) {
+    ptx::cluster_sync();
+  } else {
+    __syncthreads();
+  }
+
+  if (threadIdx.x >= kMathThreads) {
+    // ---------------------------------------------------------------- producer warpgroup
+    ptx::release_registers<kProducerRegisters>();
+    const int producer_warp = warp - kMathThreads / 32;
+    Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank);
+    Tile tile;
+    int it = 0;
+    if (producer_warp == 0 && lane == 0) {
+      // A and B tiles through TMA. With a cluster, each CTA loads half of the shared A block and
+      // multicasts it to both CTAs.
+      while (scheduler.next(tile)) {
+        for (int kb = 0; kb < kKBlocks; ++kb, ++it) {
+          const int s = it % kStages;
+          ptx::mbarrier_wait(&empty[s], ((it / kStages) & 1) ^ 1);
+          ptx::mbarrier_arrive_expect_tx(&full[s], plan.a_bytes + plan.b_bytes);
+          if constexpr (kCluster == 1) {
+            ptx::tma_load_2d(tma_a, &full[s], smem_a(s), kb * kBlockK, tile.a_row);
+          } else {
+            constexpr int kHalf = kBlockM / 2;
+            ptx::tma_load_2d_multicast(tma_a, &full[s], smem_a(s) + cta_rank * kHalf * kBlockK, kb * kBlockK,
+                                       tile.a_row + cta_rank * kHalf, 0x3);
+          }
+          ptx::tma_load_2d(tma_b, &full[s], smem_b(s), kb * kBlockK, tile.b_row);
+        }
+      }
+    } else if (producer_warp == 1) {
+      // Scales: sa for the tile's rows (any strides: row-major or MN-major), and the one or two B-scale
+      // blocks its columns fall in. Rows past the tensor read as 0.
+      while (scheduler.next(tile)) {
+        const float* sa = p.sa + tile.scale_group * p.sa_stride_g;
+        const int n0 = tile.n_block * kBlockN;
+        const int sb_block = lane == 0 ? n0 / 128 : min((n0 + kBlockN - 1) / 128, kNScaleBlocks - 1);
+        const float* sb = p.sb + (static_cast<i64>(tile.group) * kNScaleBlocks + sb_block) * kKBlocks;
+        for (int kb = 0; kb < kKBlocks; ++kb, ++it) {
+          const int s = it % kStages;
+          ptx::mbarrier_wait(&empty[s], ((it / kStages) & 1) ^ 1);
+#pragma unroll
+          for (int i = lane; i < kBlockM; i += 32) {
+            const int row = tile.row + i;
+            const bool in_tensor = row < p.m;
+            ptx::cp_async_4(smem_sa(s) + i, in_tensor ? sa + row * p.sa_stride_m + kb * p.sa_stride_k : p.sa,
+                            in_tensor);
+          }
+          if (lane < 2) ptx::cp_async_4(smem_sb(s) + lane, sb + kb, true);
+          ptx::cp_async_arrive(&full[s]);
+        }
+      }
+    }
+    __syncwarp();
+  } else {
+    // ---------------------------------------------------------------- math warpgroups
+    ptx::claim_registers<kMathRegisters>();
+    const int wg = threadIdx.x / 128;
+    const int wg_thread = threadIdx.x % 128;
+    // This thread's rows of the m64 fragment (and +8), relative to the warpgroup's 64 rows.
+    const int frag_row = (warp % 4) * 16 + lane / 4;
+    const int frag_col = (lane % 4) * 2;
+    u8* staging = smem + plan.d_offset + wg * 64 * plan.d_pitch;
+    Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank,
+                                                                threadIdx.x == 0);
+    Tile tile;
+    float acc[kAccumulators];
+    float out[kAccumulators];
+    int it = 0;
+    while (scheduler.next(tile)) {
+      const int n0 = tile.n_block * kBlockN;
+      const int n0_in_scale_block = n0 % 128;
+#pragma unroll
+      for (int i = 0; i < kAccumulators; ++i) out[i] = 0.0f;
+
+      for (int kb = 0; kb < kKBlocks; ++kb, ++it) {
+        const int s = it % kStages;
+        ptx::mbarrier_wait(&full[s], (it / kStages) & 1);
+        const float sa0 = smem_sa(s)[wg * 64 + frag_row];
+        const float sa1 = smem_sa(s)[wg * 64 + frag_row + 8];
+        const float sb0 = smem_sb(s)[0];
+        const float sb1 = smem_sb(s)[1];
+
+#pragma unroll
+        for (int i = 0; i < kAccumulators; ++i) ptx::fence_register(acc[i]);
+        ptx::wgmma_fence();
+#pragma unroll
+        for (int k = 0; k < kBlockK / 32; ++k) {
+          const u64 desc_a = ptx::smem_descriptor_sw128(smem_a(s) + wg * 64 * kBlockK + k * 32);
+          const u64 desc_b = ptx::smem_descriptor_sw128(smem_b(s) + k * 32);
+          Mma::mma(desc_a, desc_b, acc, k > 0);
+        }
+        ptx::wgmma_commit();
+        ptx::wgmma_wait<0>();
+#pragma unroll
+        for (int i = 0; i < kAccumulators; ++i) ptx::fence_register(acc[i]);
+
+        // The stage's tiles and scales have been read: give it back to the producers of every CTA
+        // that writes into it.
+        if (lane < kCluster) {
+          if constexpr (kCluster == 1) {
+            ptx::mbarrier_arrive(&empty[s]);
+          } else {
+            ptx::mbarrier_arrive_cluster(&empty[s], lane);
+          }
+        }
+
+        // Promotion into FP32 with this K block's scales.
+        const float first0 = sa0 * sb0, first1 = sa1 * sb0;
+        const float second0 = sa0 * sb1, second1 = sa1 * sb1;
+#pragma unroll
+        for (int j = 0; j < kBlockN / 8; ++j) {
+          const bool first = !kTwoScales || n0_in_scale_block + j * 8 < 128;
+          const float s0 = first ? first0 : second0;
+          const float s1 = first ? first1 : second1;
+          out[j * 4 + 0] += acc[j * 4 + 0] * s0;
+          out[j * 4 + 1] += acc[j * 4 + 1] * s0;
+          out[j * 4 + 2] += acc[j * 4 + 2] * s1;
+          out[j * 4 + 3] += acc[j * 4 + 3] * s1;
+        }
+      }
+
+      // Epilogue: BF16 fragments -> staging tile -> 16-byte stores of the rows this layout may write.
+#pragma unroll
+      for (int j = 0; j < kBlockN / 8; ++j) {
+        u8* at = staging + frag_row * plan.d_pitch + (j * 8 + frag_col) * 2;
+        ptx::st_shared_u32(at, ptx::pack_bf16x2(out[j * 4 + 0], out[j * 4 + 1]));
+        ptx::st_shared_u32(at + 8 * plan.d_pitch, ptx::pack_bf16x2(out[j * 4 + 2], out[j * 4 + 3]));
+      }
+      ptx::named_barrier_sync(1 + wg, 128);
+      constexpr int kChunks = kBlockN / 8;  // 16-byte chunks per row
+      u8* d = static_cast<u8*>(p.d) + tile.scale_group * p.d_stride_g * 2;
+#pragma unroll
+      for (int c = wg_thread; c < 64 * kChunks; c += 128) {
+        const int r = c / kChunks;
+        const int chunk = c % kChunks;
+        const int row = tile.row + wg * 64 + r;
+        const int col = n0 + chunk * 8;
+        bool write = row < tile.rows_end && col < kN;
+        if constexpr (kLayout == Layout::contiguous) {
+          if (write) {
+            const int index = __ldg(p.m_indices + row);
+            if (kCheckIndices && chunk == 0 && (index < -1 || index >= p.groups))
+              printf("fp8gemm: m_indices[%d] = %d is outside [-1, %d); the row was skipped\n", row, index,
+                     p.groups);
+            write = index == tile.group;
+          }
+        }
+        if (write) {
+          const ptx::u32x4 v = ptx::ld_shared_v4(staging + r * plan.d_pitch + chunk * 16);
+          ptx::st_global_v4(d + (static_cast<i64>(row) * p.d_stride_m + col) * 2, v);
+        }
+      }
+      // The staging tile is free again once every thread of the warpgroup has read its part.
+      ptx::named_barrier_sync(1 + wg, 128);
+    }
+  }
+
+  if constexpr (kCluster > 1) {
+    // Neither CTA may exit while its peer can still multicast into its shared memory or arrive on
+    // its barriers.
+    ptx::cluster_sync();
+  }
+}
+
+}  // namespace fp8gemm

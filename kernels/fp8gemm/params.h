@@ -1,0 +1,57 @@
+// Run-time arguments of the GEMM kernel. Included by the device code (NVRTC) and by the host launcher,
+// so it uses built-in types only. Strides are in elements.
+#pragma once
+
+namespace fp8gemm {
+
+struct GemmParams {
+  // Rows of A/D per group: M (normal, contiguous) or max_m (masked).
+  int m;
+  int groups;
+  // A scales, FP32, addressed as sa[g * sa_stride_g + row * sa_stride_m + kb * sa_stride_k]
+  // (row-major and MN-major layouts alike).
+  const float* sa;
+  long long sa_stride_g, sa_stride_m, sa_stride_k;
+  // B scales, FP32, contiguous [groups, ceil(N/128), ceil(K/128)].
+  const float* sb;
+  // D, BF16, addressed as d[g * d_stride_g + row * d_stride_m + col].
+  void* d;
+  long long d_stride_g, d_stride_m;
+  // contiguous: the group of each row of A (-1 = padding); masked: rows per group. Else null.
+  const int* m_indices;
+  const int* masked_m;
+};
+
+}  // namespace fp8gemm
+
+namespace fp8gemm {
+
+enum class Layout : int { normal = 0, contiguous = 1, masked = 2 };
+
+// Shared-memory plan of one CTA, used by the kernel and by the host (launch size, heuristics).
+// Per pipeline stage: the A tile, the B tile (FP8, 128-byte rows, 1024-byte aligned), the A scales of
+// the tile's rows and the (at most two) B scales of its columns. Then one BF16 staging tile for the
+// epilogue, whose row pitch keeps the fragment stores free of bank conflicts, and the mbarriers.
+struct SmemPlan {
+  int a_bytes, b_bytes, sa_bytes, sb_bytes, d_pitch;
+  int a_offset, b_offset, sa_offset, sb_offset, d_offset, barrier_offset, total;
+
+  constexpr SmemPlan(int block_m, int block_n, int stages)
+      : a_bytes(block_m * 128),
+        b_bytes(block_n * 128),
+        sa_bytes(block_m * 4),
+        sb_bytes(16),
+        d_pitch(block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0)),
+        a_offset(0),
+        b_offset(stages * block_m * 128),
+        sa_offset(stages * (block_m + block_n) * 128),
+        sb_offset(stages * (block_m + block_n) * 128 + stages * block_m * 4),
+        d_offset(stages * (block_m + block_n) * 128 + stages * block_m * 4 + stages * 16),
+        barrier_offset(stages * (block_m + block_n) * 128 + stages * block_m * 4 + stages * 16 +
+                       block_m * (block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0))),
+        // + 1024: the dynamic shared memory base is aligned up to 1024 bytes in the kernel.
+        total(stages * (block_m + block_n) * 128 + stages * block_m * 4 + stages * 16 +
+              block_m * (block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0)) + stages * 16 + 1024) {}
+};
+
+}  // namespace fp8gemm

@@ -1,0 +1,75 @@
+// Data movement: TMA tile loads (optionally multicast to the cluster), small asynchronous copies whose
+// completion arrives on an mbarrier, and 16-byte shared/global accesses.
+#pragma once
+
+#include "fp8gemm/ptx/types.cuh"
+
+namespace fp8gemm::ptx {
+
+__device__ __forceinline__ void prefetch_tma_descriptor(const TmaDescriptor* desc) {
+  asm volatile("prefetch.tensormap [%0];" ::"l"(reinterpret_cast<u64>(desc)) : "memory");
+}
+
+// Load the box at (inner, outer) of a 2-D tensor into shared memory; completion is counted in bytes
+// on `bar`.
+__device__ __forceinline__ void tma_load_2d(const TmaDescriptor* desc, u64* bar, void* dst, i32 inner,
+                                            i32 outer) {
+  asm volatile(
+      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4}], [%2];" ::"r"(
+          smem_addr(dst)),
+      "l"(reinterpret_cast<u64>(desc)), "r"(smem_addr(bar)), "r"(inner), "r"(outer)
+      : "memory");
+}
+
+// The same, written to the same offset in every CTA of `cta_mask`, each CTA's own `bar` counting it.
+__device__ __forceinline__ void tma_load_2d_multicast(const TmaDescriptor* desc, u64* bar, void* dst, i32 inner,
+                                                      i32 outer, u16 cta_mask) {
+  asm volatile(
+      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster"
+      " [%0], [%1, {%3, %4}], [%2], %5;" ::"r"(smem_addr(dst)),
+      "l"(reinterpret_cast<u64>(desc)), "r"(smem_addr(bar)), "r"(inner), "r"(outer), "h"(cta_mask)
+      : "memory");
+}
+
+// Copy 4 bytes global -> shared asynchronously; with `valid` false the destination is zero-filled and
+// nothing is read.
+__device__ __forceinline__ void cp_async_4(void* dst, const void* src, bool valid) {
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;" ::"r"(smem_addr(dst)), "l"(src), "r"(valid ? 4 : 0)
+               : "memory");
+}
+
+// Arrive on `bar` once all of this thread's earlier cp.async copies have landed. The arrival counts
+// toward the barrier's expected count (noinc).
+__device__ __forceinline__ void cp_async_arrive(u64* bar) {
+  asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];" ::"r"(smem_addr(bar)) : "memory");
+}
+
+struct u32x4 {
+  u32 x, y, z, w;
+};
+
+__device__ __forceinline__ u32x4 ld_shared_v4(const void* p) {
+  u32x4 v;
+  asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];"
+               : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
+               : "r"(smem_addr(p)));
+  return v;
+}
+
+__device__ __forceinline__ void st_shared_u32(void* p, u32 v) {
+  asm volatile("st.shared.u32 [%0], %1;" ::"r"(smem_addr(p)), "r"(v) : "memory");
+}
+
+__device__ __forceinline__ void st_global_v4(void* p, u32x4 v) {
+  asm volatile("st.global.v4.u32 [%0], {%1, %2, %3, %4};" ::"l"(p), "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w)
+               : "memory");
+}
+
+// Two floats to packed BF16 (round to nearest even): `lo` in the low half.
+__device__ __forceinline__ u32 pack_bf16x2(float lo, float hi) {
+  u32 r;
+  asm("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(r) : "f"(hi), "f"(lo));
+  return r;
+}
+
+}  // namespace fp8gemm::ptx

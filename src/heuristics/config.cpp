@@ -1,0 +1,112 @@
+#include "heuristics/config.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include "../kernels/fp8gemm/params.h"
+
+namespace fp8gemm::heuristics {
+namespace {
+
+constexpr int kMaxStages = 8;
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Output tiles of the problem for a block shape (masked: per-group rows come from expected_m).
+int64_t tile_count(const Problem& p, int block_m, int block_n) {
+  const int64_t n_blocks = ceil_div(p.n, block_n);
+  if (p.layout == Layout::masked) return p.groups * ceil_div(std::max<int64_t>(p.m, 1), block_m) * n_blocks;
+  return ceil_div(std::max<int64_t>(p.m, 1), block_m) * n_blocks;
+}
+
+}  // namespace
+
+const char* layout_name(Layout l) {
+  switch (l) {
+    case Layout::normal: return "normal";
+    case Layout::contiguous: return "contiguous";
+    case Layout::masked: return "masked";
+  }
+  return "?";
+}
+
+std::string KernelConfig::name() const {
+  return std::string(layout_name(layout)) + "_n" + std::to_string(n) + "_k" + std::to_string(k) + "_bm" +
+         std::to_string(block_m) + "_bn" + std::to_string(block_n) + "_s" + std::to_string(stages) + "_c" +
+         std::to_string(cluster) + (check_indices ? "_checked" : "");
+}
+
+int smem_bytes(const KernelConfig& c) { return SmemPlan(c.block_m, c.block_n, c.stages).total; }
+
+const std::vector<int>& block_n_candidates() {
+  static const std::vector<int> candidates = [] {
+    std::vector<int> v;
+    for (int n = 16; n <= 160; n += 8)
+      if (n <= 128 + std::gcd(n, 128)) v.push_back(n);  // at most two B-scale blocks per tile
+    return v;
+  }();
+  return candidates;
+}
+
+KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
+  KernelConfig best;
+  best.layout = p.layout;
+  best.n = static_cast<int>(p.n);
+  best.k = static_cast<int>(p.k);
+  const int sms = std::max(dev.num_sms, 1);
+
+  // Rows per CTA: one math warpgroup (64) while the problem is thin, else two (128).
+  best.block_m = p.m <= 64 ? 64 : 128;
+  best.math_warpgroups = best.block_m / 64;
+
+  // BLOCK_N: the least padded work over the waves of the persistent grid. A wave costs the time of
+  // one tile, which grows with BLOCK_N plus a fixed per-tile part (prologue, epilogue); ties go to
+  // the wider tile (fewer reloads of A).
+  double best_cost = 0;
+  for (int bn : block_n_candidates()) {
+    const int64_t waves = ceil_div(tile_count(p, best.block_m, bn), sms);
+    const double cost = static_cast<double>(waves) * (bn + 16);
+    if (best.block_n == 0 || cost < best_cost || (cost == best_cost && bn > best.block_n)) {
+      best_cost = cost;
+      best.block_n = bn;
+    }
+  }
+
+  // Cluster of two sharing A (multicast) when several n blocks reuse each A block and they pair up.
+  const int64_t n_blocks = ceil_div(p.n, best.block_n);
+  const int64_t rows = p.layout == Layout::masked ? p.m * p.groups : p.m;
+  best.cluster = (rows >= 512 && n_blocks % 2 == 0 && sms >= 2) ? 2 : 1;
+
+  // As many pipeline stages as shared memory holds.
+  best.stages = 1;
+  for (int s = kMaxStages; s >= 2; --s) {
+    if (SmemPlan(best.block_m, best.block_n, s).total <= dev.smem_per_block) {
+      best.stages = s;
+      break;
+    }
+  }
+  best.smem_bytes = SmemPlan(best.block_m, best.block_n, best.stages).total;
+  best.num_sms = sms - sms % best.cluster;
+  return best;
+}
+
+std::vector<KernelConfig> configs_for_range(Layout layout, int64_t n, int64_t k, int64_t groups, int64_t m_min,
+                                            int64_t m_max, const DeviceFacts& dev) {
+  std::vector<KernelConfig> out;
+  auto add = [&](int64_t m) {
+    const KernelConfig c = choose_config(Problem{layout, m, n, k, groups}, dev);
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  };
+  // The choice changes only where a tile or wave count changes; visit every M on a coarse-to-fine grid:
+  // all small M, then every multiple of 64 (tile boundaries of both BLOCK_M values) and its neighbours.
+  for (int64_t m = std::max<int64_t>(m_min, 1); m <= std::min<int64_t>(m_max, 256); ++m) add(m);
+  for (int64_t m = std::max<int64_t>(m_min, 257) / 64 * 64; m <= m_max; m += 64) {
+    for (int64_t d : {-1, 0, 1})
+      if (m + d >= m_min && m + d <= m_max) add(m + d);
+  }
+  if (m_max >= m_min) add(m_max);
+  return out;
+}
+
+}  // namespace fp8gemm::heuristics
