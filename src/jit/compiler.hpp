@@ -20,11 +20,21 @@ CompileResult compile(const std::string& source, const std::string& arch);
 // Identifies the compiler and its version, e.g. "nvrtc-13.0" or "nvcc-13.0.88"; part of the cache key.
 std::string compiler_id();
 
+// The options the selected compiler is given for `arch`, except the include directory (so that a
+// cache filled at one path serves the same sources at another); part of the cache key.
+std::string compiler_options(const std::string& arch);
+
+// "major.minor" of the NVRTC library fp8gemm opens (whichever compiler is selected); throws
+// fp8gemm::Error naming what was looked for when none is usable.
+std::string nvrtc_version();
+
 // Directory holding the device sources (kernels/, which contains fp8gemm/...): FP8GEMM_KERNELS_DIR,
 // else found relative to the loaded libfp8gemm (installed layout), else the source tree.
-const std::string& kernels_dir();
+// Re-reads FP8GEMM_KERNELS_DIR on every call.
+std::string kernels_dir();
 
-// Hash (hex) over the contents of every file under kernels_dir(); part of the cache key.
-const std::string& kernels_hash();
+// Hash (hex) over the relative paths and contents of every file under kernels_dir(); part of the
+// cache key. Computed once per directory: the sources are taken not to change while a process runs.
+std::string kernels_hash();
 
 }  // namespace fp8gemm::jit
