@@ -4,7 +4,6 @@
 #include <numeric>
 #include <set>
 
-#include "../kernels/fp8gemm/params.h"
 
 namespace fp8gemm::heuristics {
 namespace {

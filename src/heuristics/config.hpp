@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "../../kernels/fp8gemm/params.h"  // Layout and the shared-memory plan, shared with the kernel
+
 namespace fp8gemm::heuristics {
 
-enum class Layout : int { normal = 0, contiguous = 1, masked = 2 };
+using fp8gemm::Layout;
 const char* layout_name(Layout l);
 
 struct DeviceFacts {

@@ -1,0 +1,30 @@
+// Argument checks of the entry points. Each throws fp8gemm::Error naming the argument and the rule.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fp8gemm/fp8gemm.hpp"
+
+namespace fp8gemm::api {
+
+std::string shape_string(const TensorView& t);
+
+void check_dtype(const TensorView& t, const char* name, DType dtype);
+// `dims` describes the expected shape for the message, e.g. "[M, K]".
+void check_shape(const TensorView& t, const char* name, const std::vector<int64_t>& shape, const char* dims);
+// Innermost stride 1, the other strides multiples of `multiple` elements and at least row-major sized.
+void check_rows(const TensorView& t, const char* name, int64_t multiple);
+void check_contiguous(const TensorView& t, const char* name);
+void check_alignment(const TensorView& t, const char* name, int64_t bytes);
+// The memory is on the current device (device or managed memory of it).
+void check_on_device(const TensorView& t, const char* name);
+
+// A scales [.., rows, Kb]: row-major (Kb stride 1) or MN-major (row stride 1); returns false if neither.
+bool scale_layout_ok(const TensorView& sa);
+
+// N >= 8, N % 8 == 0, K >= 16, K % 16 == 0.
+void check_problem(int64_t n, int64_t k);
+
+}  // namespace fp8gemm::api

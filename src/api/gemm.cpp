@@ -1,0 +1,238 @@
+// The entry points: argument checks, then config choice, kernel lookup and launch on the caller's stream.
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "api/checks.hpp"
+#include "fp8gemm/fp8gemm.hpp"
+#include "heuristics/config.hpp"
+#include "jit/cache.hpp"
+#include "jit/kernel_source.hpp"
+#include "runtime/device.hpp"
+#include "runtime/driver.hpp"
+#include "runtime/module.hpp"
+#include "runtime/tma.hpp"
+
+namespace fp8gemm {
+namespace {
+
+using heuristics::KernelConfig;
+
+constexpr int kContiguousAlignment = 128;  // the largest BLOCK_M: a block never spans two experts
+std::atomic<int> requested_sms{0};
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+bool env_flag(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' && std::string(v) != "0";
+}
+
+// One GEMM launch, already checked.
+struct Launch {
+  Layout layout;
+  const TensorView *a, *sa, *b, *sb, *d;
+  int64_t rows;         // rows of A per group (M, or max_m for masked)
+  int64_t groups;
+  int64_t n, k;
+  int64_t heuristic_m;  // M (normal, contiguous) or expected_m per group (masked)
+  const int* m_indices = nullptr;
+  const int* masked_m = nullptr;
+  Stream stream;
+};
+
+CUfunction kernel_for(const KernelConfig& c) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const std::vector<char>>> cubins;
+  const std::string name = jit::gemm_kernel_name(c);
+  std::shared_ptr<const std::vector<char>> cubin;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = cubins.find(name);
+    if (it != cubins.end()) cubin = it->second;
+  }
+  if (!cubin) {
+    cubin = jit::get_cubin(jit::gemm_kernel_source(c), "sm_90a");
+    std::lock_guard<std::mutex> lock(mutex);
+    cubins.emplace(name, cubin);
+  }
+  return runtime::load_kernel(cubin, name, c.smem_bytes);
+}
+
+const runtime::DeviceInfo& hopper_device() {
+  const runtime::DeviceInfo& dev = runtime::current_device_info();
+  if (dev.major != 9 || dev.minor != 0)
+    throw Error("device: fp8gemm needs a Hopper GPU (sm_90); the current device is " + dev.name + " (sm_" +
+                std::to_string(dev.major) + std::to_string(dev.minor) + ")");
+  return dev;
+}
+
+void run(const Launch& L) {
+  const runtime::DeviceInfo& dev = hopper_device();
+  if (L.rows == 0 || L.groups == 0) return;
+
+  heuristics::DeviceFacts facts;
+  const int requested = requested_sms.load();
+  facts.num_sms = requested > 0 ? std::min(requested, dev.sm_count) : dev.sm_count;
+  facts.smem_per_block = dev.smem_per_block_optin;
+  KernelConfig c = heuristics::choose_config({L.layout, L.heuristic_m, L.n, L.k, L.groups}, facts);
+  c.check_indices = L.layout == Layout::contiguous && env_flag("FP8GEMM_CHECK_INDICES");
+  const CUfunction kernel = kernel_for(c);
+
+  const int64_t a_rows = L.layout == Layout::masked ? L.groups * L.rows : L.rows;
+  const CUtensorMap tma_a = runtime::make_fp8_tile_map(L.a->data, a_rows, L.k, L.a->stride[L.a->ndim - 2],
+                                                       c.block_m / c.cluster);
+  const CUtensorMap tma_b = runtime::make_fp8_tile_map(
+      L.b->data, L.groups * L.n, L.k, L.b->stride[L.b->ndim - 2], c.block_n);
+
+  GemmParams params{};
+  params.m = static_cast<int>(L.rows);
+  params.groups = static_cast<int>(L.groups);
+  const TensorView& sa = *L.sa;
+  params.sa = static_cast<const float*>(sa.data);
+  params.sa_stride_g = sa.ndim == 3 ? sa.stride[0] : 0;
+  params.sa_stride_m = sa.stride[sa.ndim - 2];
+  params.sa_stride_k = sa.stride[sa.ndim - 1];
+  params.sb = static_cast<const float*>(L.sb->data);
+  params.d = L.d->data;
+  params.d_stride_g = L.d->ndim == 3 ? L.d->stride[0] : 0;
+  params.d_stride_m = L.d->stride[L.d->ndim - 2];
+  params.m_indices = L.m_indices;
+  params.masked_m = L.masked_m;
+
+  CUlaunchAttribute cluster{};
+  cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+  cluster.value.clusterDim.x = static_cast<unsigned>(c.cluster);
+  cluster.value.clusterDim.y = 1;
+  cluster.value.clusterDim.z = 1;
+  CUlaunchConfig config{};
+  config.gridDimX = static_cast<unsigned>(c.num_sms);
+  config.gridDimY = config.gridDimZ = 1;
+  config.blockDimX = static_cast<unsigned>(c.threads());
+  config.blockDimY = config.blockDimZ = 1;
+  config.sharedMemBytes = static_cast<unsigned>(c.smem_bytes);
+  config.hStream = reinterpret_cast<CUstream>(L.stream);
+  config.attrs = &cluster;
+  config.numAttrs = 1;
+  void* args[] = {const_cast<CUtensorMap*>(&tma_a), const_cast<CUtensorMap*>(&tma_b), &params};
+  runtime::check(runtime::driver().LaunchKernelEx(&config, kernel, args, nullptr), "cuLaunchKernelEx (fp8gemm)");
+}
+
+// Checks shared by the three layouts. `g` is the group count (0 = no group dimension).
+void check_operands(const TensorView& a, const TensorView& sa, const TensorView& b, const TensorView& sb,
+                    const TensorView& d, int64_t g, bool grouped_a, int64_t m, int64_t n, int64_t k) {
+  const int64_t kb = ceil_div(k, 128), nb = ceil_div(n, 128);
+  api::check_problem(n, k);
+  if (grouped_a) {
+    api::check_shape(a, "a", {g, m, k}, "[G, max_m, K]");
+    api::check_shape(sa, "sa", {g, m, kb}, "[G, max_m, ceil(K/128)]");
+    api::check_shape(d, "d", {g, m, n}, "[G, max_m, N]");
+  } else {
+    api::check_shape(a, "a", {m, k}, "[M, K]");
+    api::check_shape(sa, "sa", {m, kb}, "[M, ceil(K/128)]");
+    api::check_shape(d, "d", {m, n}, "[M, N]");
+  }
+  if (g > 0) {
+    api::check_shape(b, "b", {g, n, k}, "[G, N, K]");
+    api::check_shape(sb, "sb", {g, nb, kb}, "[G, ceil(N/128), ceil(K/128)]");
+  } else {
+    api::check_shape(b, "b", {n, k}, "[N, K]");
+    api::check_shape(sb, "sb", {nb, kb}, "[ceil(N/128), ceil(K/128)]");
+  }
+  api::check_dtype(a, "a", DType::e4m3);
+  api::check_dtype(sa, "sa", DType::f32);
+  api::check_dtype(b, "b", DType::e4m3);
+  api::check_dtype(sb, "sb", DType::f32);
+  api::check_dtype(d, "d", DType::bf16);
+  // TMA reads A and B: rows 16-byte aligned, one uniform row stride over the groups.
+  api::check_rows(a, "a", 16);
+  api::check_rows(b, "b", 16);
+  if (grouped_a && g > 1 && m > 0 && a.stride[0] != m * a.stride[1])
+    throw Error("a: the groups must be packed (stride[0] == max_m * stride[1])");
+  if (g > 1 && b.stride[0] != n * b.stride[1]) throw Error("b: the groups must be packed (stride[0] == N * stride[1])");
+  api::check_alignment(a, "a", 16);
+  api::check_alignment(b, "b", 16);
+  if (!api::scale_layout_ok(sa))
+    throw Error("sa: must be row-major (stride 1 over K blocks) or MN-major (stride 1 over rows), got strides " +
+                std::to_string(sa.stride[sa.ndim - 2]) + ", " + std::to_string(sa.stride[sa.ndim - 1]));
+  api::check_alignment(sa, "sa", 4);
+  api::check_contiguous(sb, "sb");
+  api::check_alignment(sb, "sb", 4);
+  // D is written 16 bytes at a time.
+  api::check_rows(d, "d", 8);
+  api::check_alignment(d, "d", 16);
+  for (auto [t, name] : {std::pair{&a, "a"}, {&sa, "sa"}, {&b, "b"}, {&sb, "sb"}, {&d, "d"}})
+    api::check_on_device(*t, name);
+}
+
+void check_index_tensor(const TensorView& t, const char* name, int64_t size, const char* dims) {
+  api::check_dtype(t, name, DType::i32);
+  api::check_shape(t, name, {size}, dims);
+  api::check_contiguous(t, name);
+  api::check_alignment(t, name, 4);
+  api::check_on_device(t, name);
+}
+
+}  // namespace
+
+void fp8_gemm_nt(const TensorView& a, const TensorView& sa, const TensorView& b, const TensorView& sb,
+                 const TensorView& d, Stream stream) {
+  if (a.ndim != 2) throw Error("a: must have 2 dimensions [M, K], got " + api::shape_string(a));
+  if (b.ndim != 2) throw Error("b: must have 2 dimensions [N, K], got " + api::shape_string(b));
+  const int64_t m = a.shape[0], k = a.shape[1], n = b.shape[0];
+  check_operands(a, sa, b, sb, d, 0, false, m, n, k);
+  run({Layout::normal, &a, &sa, &b, &sb, &d, m, 1, n, k, m, nullptr, nullptr, stream});
+}
+
+void m_grouped_fp8_gemm_nt_contiguous(const TensorView& a, const TensorView& sa, const TensorView& b,
+                                      const TensorView& sb, const TensorView& d, const TensorView& m_indices,
+                                      Stream stream) {
+  if (a.ndim != 2) throw Error("a: must have 2 dimensions [M, K], got " + api::shape_string(a));
+  if (b.ndim != 3) throw Error("b: must have 3 dimensions [G, N, K], got " + api::shape_string(b));
+  const int64_t m = a.shape[0], k = a.shape[1], g = b.shape[0], n = b.shape[1];
+  if (g < 1) throw Error("b: the group count (b.shape[0]) must be at least 1");
+  check_operands(a, sa, b, sb, d, g, false, m, n, k);
+  check_index_tensor(m_indices, "m_indices", m, "[M]");
+  run({Layout::contiguous, &a, &sa, &b, &sb, &d, m, g, n, k, m, static_cast<const int*>(m_indices.data), nullptr,
+       stream});
+}
+
+void m_grouped_fp8_gemm_nt_masked(const TensorView& a, const TensorView& sa, const TensorView& b,
+                                  const TensorView& sb, const TensorView& d, const TensorView& masked_m,
+                                  int64_t expected_m, Stream stream) {
+  if (a.ndim != 3) throw Error("a: must have 3 dimensions [G, max_m, K], got " + api::shape_string(a));
+  if (b.ndim != 3) throw Error("b: must have 3 dimensions [G, N, K], got " + api::shape_string(b));
+  const int64_t g = a.shape[0], max_m = a.shape[1], k = a.shape[2], n = b.shape[1];
+  if (expected_m < 0) throw Error("expected_m: must be >= 0, got " + std::to_string(expected_m));
+  check_operands(a, sa, b, sb, d, g, true, max_m, n, k);
+  check_index_tensor(masked_m, "masked_m", g, "[G]");
+  const int64_t hint = std::clamp<int64_t>(expected_m, 1, std::max<int64_t>(max_m, 1));
+  run({Layout::masked, &a, &sa, &b, &sb, &d, max_m, g, n, k, hint, nullptr, static_cast<const int*>(masked_m.data),
+       stream});
+}
+
+void set_num_sms(int num_sms) {
+  if (num_sms < 0) throw Error("num_sms: must be >= 0 (0 = all SMs), got " + std::to_string(num_sms));
+  requested_sms.store(num_sms);
+}
+
+int get_num_sms() {
+  const int requested = requested_sms.load();
+  const int device = runtime::current_device_info().sm_count;
+  return requested > 0 ? std::min(requested, device) : device;
+}
+
+int get_m_alignment_for_contiguous_layout() { return kContiguousAlignment; }
+
+int64_t get_tma_aligned_size(int64_t x, int64_t element_size) {
+  if (element_size <= 0 || 16 % element_size != 0)
+    throw Error("element_size: must divide 16 (1, 2, 4, 8 or 16), got " + std::to_string(element_size));
+  if (x < 0) throw Error("x: must be >= 0, got " + std::to_string(x));
+  const int64_t alignment = 16 / element_size;
+  return ceil_div(x, alignment) * alignment;
+}
+
+}  // namespace fp8gemm
