@@ -83,11 +83,8 @@ bool is_entry_file_name(const std::string& file_name) {
 
 EntryRead read_entry(const std::string& path, const std::string& key, std::vector<char>& cubin, std::string& why) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd < 0) {
-    if (errno == ENOENT) return EntryRead::missing;
-    why = std::string("cannot open it: ") + std::strerror(errno);
-    return EntryRead::damaged;
-  }
+  // Not there, or not reachable (the directory is unusable): a miss; writing it back will tell.
+  if (f.fd < 0) return EntryRead::missing;
   struct stat st {};
   if (::fstat(f.fd, &st) != 0) {
     why = std::string("cannot stat it: ") + std::strerror(errno);
