@@ -1,0 +1,256 @@
+// fp8gemm._C: the nanobind module over the C++ API.
+//
+// Tensors arrive through DLPack (PyTorch, JAX, CuPy, ...) and become fp8gemm::TensorView. The Python
+// layer (fp8gemm/gemm.py) unpacks the (tensor, scales) pairs and chooses the stream; this module checks
+// what only the DLPack header tells (is it a tensor, its dtype, its device) so that each argument's
+// error names it, then hands the views to the C++ entry points, which check every shape and layout rule.
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "fp8gemm/fp8gemm.hpp"
+
+namespace nb = nanobind;
+
+namespace {
+
+// DLPack codes (dlpack.h: DLDataTypeCode, DLDeviceType). Written out because nanobind releases before
+// DLPack 1.1 support have no names for the float8 codes.
+constexpr uint8_t kDLInt = 0;
+constexpr uint8_t kDLUInt = 1;
+constexpr uint8_t kDLFloat = 2;
+constexpr uint8_t kDLBfloat = 4;
+constexpr uint8_t kDLFloat8_e4m3fn = 10;
+constexpr int kDLCPU = 1;
+constexpr int kDLCUDA = 2;
+constexpr int kDLCUDAHost = 3;
+constexpr int kDLCUDAManaged = 13;
+
+// The dtype an argument must have. Raw-bit integer dtypes are accepted where a framework has no FP8 or
+// BF16 type of its own (CuPy, NumPy) or cannot export it: uint8/int8 hold E4M3 codes, uint16 BF16 bits.
+enum class Expect { e4m3, f32, bf16, i32 };
+
+const char* expected_text(Expect e) {
+  switch (e) {
+    case Expect::e4m3:
+      return "float8_e4m3fn (or uint8/int8 holding E4M3 codes)";
+    case Expect::f32:
+      return "float32";
+    case Expect::bf16:
+      return "bfloat16 (or uint16 holding BF16 bits)";
+    case Expect::i32:
+      return "int32";
+  }
+  return "";
+}
+
+fp8gemm::DType library_dtype(Expect e) {
+  switch (e) {
+    case Expect::e4m3:
+      return fp8gemm::DType::e4m3;
+    case Expect::f32:
+      return fp8gemm::DType::f32;
+    case Expect::bf16:
+      return fp8gemm::DType::bf16;
+    case Expect::i32:
+      return fp8gemm::DType::i32;
+  }
+  return fp8gemm::DType::f32;
+}
+
+bool dtype_matches(nb::dlpack::dtype t, Expect e) {
+  if (t.lanes != 1) return false;
+  switch (e) {
+    case Expect::e4m3:
+      return t.bits == 8 && (t.code == kDLFloat8_e4m3fn || t.code == kDLUInt || t.code == kDLInt);
+    case Expect::f32:
+      return t.bits == 32 && t.code == kDLFloat;
+    case Expect::bf16:
+      return t.bits == 16 && (t.code == kDLBfloat || t.code == kDLUInt);
+    case Expect::i32:
+      return t.bits == 32 && t.code == kDLInt;
+  }
+  return false;
+}
+
+std::string dtype_text(nb::dlpack::dtype t) {
+  std::string kind;
+  switch (t.code) {
+    case kDLInt:
+      kind = "int";
+      break;
+    case kDLUInt:
+      kind = "uint";
+      break;
+    case kDLFloat:
+      kind = "float";
+      break;
+    case kDLBfloat:
+      kind = "bfloat";
+      break;
+    case kDLFloat8_e4m3fn:
+      return "float8_e4m3fn";
+    default:
+      kind = "dlpack_code" + std::to_string(t.code) + "_bits";
+      break;
+  }
+  std::string text = kind + std::to_string(t.bits);
+  if (t.lanes != 1) text += "x" + std::to_string(t.lanes);
+  return text;
+}
+
+std::string device_text(int device_type) {
+  switch (device_type) {
+    case kDLCPU:
+      return "on the CPU";
+    case kDLCUDAHost:
+      return "in pinned host memory (kDLCUDAHost)";
+    default:
+      return "on DLPack device type " + std::to_string(device_type);
+  }
+}
+
+// One argument taken from Python: the imported array (kept alive for the call) and its view.
+struct Argument {
+  nb::ndarray<> array;
+  fp8gemm::TensorView view;
+};
+
+// Imports obj through DLPack (or the buffer protocol) and checks its dtype. Outputs must be writable:
+// a producer that flags its export read-only (DLPack 1.0) is refused rather than written behind its back.
+Argument import_argument(nb::handle obj, const char* name, Expect expect, bool is_output) {
+  Argument arg;
+  bool imported = false;
+  if (is_output) imported = nb::try_cast(obj, arg.array, false);
+  if (!imported) {
+    nb::ndarray<nb::ro> read_only;
+    if (nb::try_cast(obj, read_only, false)) {
+      if (is_output)
+        throw fp8gemm::Error(std::string(name) + ": must be writable; its DLPack export is flagged read-only");
+      arg.array = nb::ndarray<>(read_only);
+      imported = true;
+    }
+  }
+  if (!imported)
+    throw nb::type_error((std::string(name) +
+                          ": must be a tensor that exports DLPack (torch.Tensor, jax.Array, cupy.ndarray, ...); got " +
+                          nb::type_name(obj.type()).c_str())
+                             .c_str());
+  if (!dtype_matches(arg.array.dtype(), expect))
+    throw nb::type_error(
+        (std::string(name) + ": must have dtype " + expected_text(expect) + "; got " + dtype_text(arg.array.dtype()))
+            .c_str());
+  return arg;
+}
+
+// Fills the view once the argument's dtype is known to be right: device, rank, strides (in elements).
+void make_view(Argument& arg, const char* name, Expect expect) {
+  int device = arg.array.device_type();
+  if (device != kDLCUDA && device != kDLCUDAManaged)
+    throw fp8gemm::Error(std::string(name) + ": must be a CUDA tensor; got a tensor " + device_text(device));
+  int ndim = static_cast<int>(arg.array.ndim());
+  if (ndim < 1 || ndim > 3)
+    throw fp8gemm::Error(std::string(name) + ": must have 1 to 3 dimensions; got " + std::to_string(ndim));
+  fp8gemm::TensorView& v = arg.view;
+  v.data = arg.array.data();
+  v.dtype = library_dtype(expect);
+  v.ndim = ndim;
+  for (int i = 0; i < ndim; ++i) {
+    v.shape[i] = static_cast<int64_t>(arg.array.shape(i));
+    v.stride[i] = arg.array.stride(i);
+  }
+}
+
+struct Spec {
+  nb::handle obj;
+  const char* name;
+  Expect expect;
+  bool is_output;
+};
+
+// Imports every argument and checks all dtypes first, then all devices, so that each rule is reported
+// for the first argument breaking it, whatever the others hold (CPU-only tests rely on it).
+template <size_t N>
+std::array<Argument, N> take_arguments(const std::array<Spec, N>& specs) {
+  std::array<Argument, N> args;
+  for (size_t i = 0; i < N; ++i)
+    args[i] = import_argument(specs[i].obj, specs[i].name, specs[i].expect, specs[i].is_output);
+  for (size_t i = 0; i < N; ++i) make_view(args[i], specs[i].name, specs[i].expect);
+  return args;
+}
+
+fp8gemm::Stream to_stream(uintptr_t handle) { return reinterpret_cast<fp8gemm::Stream>(handle); }
+
+void fp8_gemm_nt(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::handle d, uintptr_t stream) {
+  auto t = take_arguments<5>({{{a, "a", Expect::e4m3, false},
+                               {sa, "sa", Expect::f32, false},
+                               {b, "b", Expect::e4m3, false},
+                               {sb, "sb", Expect::f32, false},
+                               {d, "d", Expect::bf16, true}}});
+  nb::gil_scoped_release release;
+  fp8gemm::fp8_gemm_nt(t[0].view, t[1].view, t[2].view, t[3].view, t[4].view, to_stream(stream));
+}
+
+void m_grouped_contiguous(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::handle d, nb::handle m_indices,
+                          uintptr_t stream) {
+  auto t = take_arguments<6>({{{a, "a", Expect::e4m3, false},
+                               {sa, "sa", Expect::f32, false},
+                               {b, "b", Expect::e4m3, false},
+                               {sb, "sb", Expect::f32, false},
+                               {d, "d", Expect::bf16, true},
+                               {m_indices, "m_indices", Expect::i32, false}}});
+  nb::gil_scoped_release release;
+  fp8gemm::m_grouped_fp8_gemm_nt_contiguous(t[0].view, t[1].view, t[2].view, t[3].view, t[4].view, t[5].view,
+                                            to_stream(stream));
+}
+
+void m_grouped_masked(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::handle d, nb::handle masked_m,
+                      int64_t expected_m, uintptr_t stream) {
+  auto t = take_arguments<6>({{{a, "a", Expect::e4m3, false},
+                               {sa, "sa", Expect::f32, false},
+                               {b, "b", Expect::e4m3, false},
+                               {sb, "sb", Expect::f32, false},
+                               {d, "d", Expect::bf16, true},
+                               {masked_m, "masked_m", Expect::i32, false}}});
+  nb::gil_scoped_release release;
+  fp8gemm::m_grouped_fp8_gemm_nt_masked(t[0].view, t[1].view, t[2].view, t[3].view, t[4].view, t[5].view, expected_m,
+                                        to_stream(stream));
+}
+
+}  // namespace
+
+NB_MODULE(_C, m) {
+  m.doc() = "fp8gemm's compiled core. Use the functions of the fp8gemm package, which document them.";
+  m.attr("__version__") = FP8GEMM_VERSION;
+
+  nb::exception<fp8gemm::Error>(m, "Error", PyExc_ValueError);
+
+  m.def("fp8_gemm_nt", &fp8_gemm_nt, nb::arg("a").none(), nb::arg("sa").none(), nb::arg("b").none(),
+        nb::arg("sb").none(), nb::arg("d").none(), nb::arg("stream"),
+        "D = (A * sa) @ (B * sb)^T in BF16, enqueued on `stream` (a CUstream handle). See fp8gemm.fp8_gemm_nt.");
+  m.def("m_grouped_fp8_gemm_nt_contiguous", &m_grouped_contiguous, nb::arg("a").none(), nb::arg("sa").none(),
+        nb::arg("b").none(), nb::arg("sb").none(), nb::arg("d").none(), nb::arg("m_indices").none(), nb::arg("stream"),
+        "Grouped GEMM, contiguous layout. See fp8gemm.m_grouped_fp8_gemm_nt_contiguous.");
+  m.def("m_grouped_fp8_gemm_nt_masked", &m_grouped_masked, nb::arg("a").none(), nb::arg("sa").none(),
+        nb::arg("b").none(), nb::arg("sb").none(), nb::arg("d").none(), nb::arg("masked_m").none(),
+        nb::arg("expected_m"), nb::arg("stream"),
+        "Grouped GEMM, masked layout. See fp8gemm.m_grouped_fp8_gemm_nt_masked.");
+
+  m.def("set_num_sms", &fp8gemm::set_num_sms, nb::arg("num_sms"),
+        "Sets how many SMs the persistent kernels use; 0 (the default) means all of the device's.\n\n"
+        "Takes effect for later calls (kernels are chosen per call); a count above the device's is\n"
+        "clipped to it. Raises fp8gemm.Error for a negative count.");
+  m.def("get_num_sms", &fp8gemm::get_num_sms,
+        "Number of SMs the persistent kernels use: the value given to set_num_sms, else the device's count.");
+  m.def("get_m_alignment_for_contiguous_layout", &fp8gemm::get_m_alignment_for_contiguous_layout,
+        "Row alignment of the contiguous grouped layout.\n\n"
+        "In m_grouped_fp8_gemm_nt_contiguous every expert's segment of rows of A must start at a\n"
+        "multiple of this many rows; pad each segment up to it with rows whose m_indices value is -1.");
+  m.def("get_tma_aligned_size", &fp8gemm::get_tma_aligned_size, nb::arg("x"), nb::arg("element_size"),
+        "Smallest x' >= x such that x' * element_size is a multiple of 16 bytes (TMA's rule for strides).\n\n"
+        "For FP32 scales (element_size=4) this rounds x up to a multiple of 4; it is the leading dimension\n"
+        "of the MN-major scale layout that get_mn_major_tma_aligned_tensor produces.");
+}

@@ -1,0 +1,234 @@
+// `fp8gemm bench`: our kernels beside cuBLASLt on a shape suite; a readable table on stdout and,
+// with --json, a record for bench/results/. Exit status: 0, 1 when one of our outputs was wrong,
+// 2 without a Hopper GPU.
+#include <CLI/CLI.hpp>
+#include <cuda_runtime_api.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "support/benchmark.hpp"
+#include "support/cuda_check.hpp"
+#include "support/device_info.hpp"
+#include "support/random_operands.hpp"
+#include "support/run_info.hpp"
+
+namespace fp8gemm::tools {
+namespace {
+
+using support::BenchResult;
+using support::Measurement;
+
+struct BenchOptions {
+  std::string suite = "deepseek-v3";
+  bool suite_given = false;
+  std::vector<std::string> shapes;
+  int iters = 50;
+  std::string json_path;
+  bool no_baselines = false;
+  std::string sa_layout = "mn-major";
+  uint64_t seed = 0;
+};
+
+support::NormalShape parse_shape(const std::string& text) {
+  std::stringstream in(text);
+  support::NormalShape s{};
+  char comma1 = 0, comma2 = 0;
+  if (!(in >> s.m >> comma1 >> s.n >> comma2 >> s.k) || comma1 != ',' || comma2 != ',' || !in.eof() || s.m < 0 ||
+      s.n <= 0 || s.k <= 0)
+    throw CLI::ValidationError("--shape", "expected M,N,K with M >= 0 and N, K > 0, got '" + text + "'");
+  return s;
+}
+
+std::string shape_text(const BenchResult& r) {
+  char text[96];
+  if (r.layout == "normal")
+    std::snprintf(text, sizeof(text), "M=%lld N=%lld K=%lld", static_cast<long long>(r.m),
+                  static_cast<long long>(r.n), static_cast<long long>(r.k));
+  else
+    std::snprintf(text, sizeof(text), "G=%lld x %lld N=%lld K=%lld", static_cast<long long>(r.groups),
+                  static_cast<long long>(r.rows), static_cast<long long>(r.n), static_cast<long long>(r.k));
+  return text;
+}
+
+std::string tflops_cell(const BenchResult& r, const Measurement& m) {
+  if (m.ran) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.1f", r.tflops(m));
+    return text;
+  }
+  return m.note.empty() ? "-" : "refused";
+}
+
+std::string diff_cell(const Measurement& m) {
+  if (!m.ran && m.diff < 0) return "-";
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.1e", m.diff);
+  return text;
+}
+
+void print_header() {
+  std::printf("%-10s %-30s | %9s %8s %7s %8s %9s | %9s %8s | %9s | %9s | %6s\n", "layout", "shape", "ours us",
+              "TFLOPS", "GB/s", "diff", "first ms", "blk TFLOP", "blk diff", "pt TFLOPS", "bf16 TFLO", "vs blk");
+}
+
+void print_row(const BenchResult& r, std::string& last_note) {
+  const double speedup =
+      r.ours.ran && r.lt_block_scaled.ran ? r.lt_block_scaled.median_us / r.ours.median_us : 0;
+  char speedup_text[16] = "-";
+  if (speedup > 0) std::snprintf(speedup_text, sizeof(speedup_text), "%.2fx", speedup);
+  std::printf("%-10s %-30s | %9.1f %8s %7.0f %8s %9.1f | %9s %8s | %9s | %9s | %6s\n", r.layout.c_str(),
+              shape_text(r).c_str(), r.ours.median_us, tflops_cell(r, r.ours).c_str(), r.gbps(r.ours),
+              diff_cell(r.ours).c_str(), r.first_call_us / 1000.0, tflops_cell(r, r.lt_block_scaled).c_str(),
+              diff_cell(r.lt_block_scaled).c_str(), tflops_cell(r, r.lt_per_tensor).c_str(),
+              tflops_cell(r, r.lt_bf16).c_str(), speedup_text);
+  if (!r.correctness.empty()) std::printf("    FAIL (ours): %s\n", r.correctness.c_str());
+  if (!r.ours.ran && !r.ours.note.empty()) std::printf("    ours: %s\n", r.ours.note.c_str());
+  // A baseline that declines usually declines every shape the same way: say it once per change.
+  for (const Measurement* m : {&r.lt_block_scaled, &r.lt_per_tensor, &r.lt_bf16}) {
+    if (!m->ran && !m->note.empty() && m->note != last_note) {
+      std::printf("    note: %s\n", m->note.c_str());
+      last_note = m->note;
+    }
+  }
+  std::fflush(stdout);
+}
+
+nlohmann::json measurement_json(const BenchResult& r, const Measurement& m) {
+  nlohmann::json j = {{"ran", m.ran}};
+  if (m.ran) {
+    j["median_us"] = m.median_us;
+    j["min_us"] = m.min_us;
+    j["tflops"] = r.tflops(m);
+    j["gbps"] = r.gbps(m);
+  }
+  if (m.diff >= 0) j["diff"] = m.diff;
+  if (!m.note.empty()) j["note"] = m.note;
+  return j;
+}
+
+nlohmann::json result_json(const BenchResult& r) {
+  nlohmann::json j = {
+      {"layout", r.layout},
+      {"groups", r.groups},
+      {"rows_per_group", r.rows},
+      {"m", r.m},
+      {"n", r.n},
+      {"k", r.k},
+      {"sa_layout", r.sa_layout},
+      {"flops", r.flops},
+      {"bytes", r.bytes},
+      {"first_call_ms", r.first_call_us / 1000.0},
+      {"correct", r.correctness.empty()},
+      {"ours", measurement_json(r, r.ours)},
+      {"cublaslt_fp8_block_scaled", measurement_json(r, r.lt_block_scaled)},
+      {"cublaslt_fp8_per_tensor", measurement_json(r, r.lt_per_tensor)},
+      {"cublaslt_bf16", measurement_json(r, r.lt_bf16)},
+  };
+  if (!r.correctness.empty()) j["failure"] = r.correctness;
+  if (r.ours.ran && r.lt_block_scaled.ran)
+    j["speedup_vs_block_scaled"] = r.lt_block_scaled.median_us / r.ours.median_us;
+  return j;
+}
+
+void run_bench(const BenchOptions& options) {
+  std::string reason;
+  if (!support::hopper_available(&reason)) {
+    std::cerr << "fp8gemm bench: no Hopper GPU: " << reason << "\n";
+    throw CLI::RuntimeError(2);
+  }
+  std::vector<support::NormalShape> normal;
+  std::vector<support::ContiguousShape> contiguous;
+  std::vector<support::MaskedShape> masked;
+  for (const auto& text : options.shapes) normal.push_back(parse_shape(text));
+  if (options.shapes.empty() || options.suite_given) {
+    const std::string& suite = options.suite;
+    if (suite == "deepseek-v3" || suite == "all")
+      for (const auto& s : support::deepseek_v3_shapes()) normal.push_back(s);
+    if (suite == "contiguous" || suite == "all") contiguous = support::contiguous_bench_shapes();
+    if (suite == "masked" || suite == "all") masked = support::masked_bench_shapes();
+  }
+
+  const nlohmann::json info = support::run_info_json();
+  std::printf("fp8gemm bench on %s (%d SMs), driver CUDA %s, cuBLASLt %zu; median of %d runs, L2 flushed, sa %s\n",
+              info["device"].get<std::string>().c_str(), info["sm_count"].get<int>(),
+              info["driver_cuda_version"].get<std::string>().c_str(), info["cublaslt_version"].get<size_t>(),
+              options.iters, options.sa_layout.c_str());
+  print_header();
+
+  cudaStream_t stream = nullptr;
+  FP8GEMM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  const support::ScaleLayout layout =
+      options.sa_layout == "row-major" ? support::ScaleLayout::row_major : support::ScaleLayout::mn_major;
+  std::vector<BenchResult> results;
+  std::string last_note;
+  bool all_correct = true;
+  {
+    support::Benchmark bench(stream, options.iters, !options.no_baselines, layout);
+    uint64_t index = 0;
+    auto record = [&](BenchResult r) {
+      print_row(r, last_note);
+      all_correct = all_correct && r.correctness.empty();
+      results.push_back(std::move(r));
+    };
+    for (const auto& s : normal) record(bench.normal(s, support::derive_seed(options.seed, index++)));
+    for (const auto& s : contiguous) record(bench.contiguous(s, support::derive_seed(options.seed, index++)));
+    for (const auto& s : masked) record(bench.masked(s, support::derive_seed(options.seed, index++)));
+  }
+  cudaStreamDestroy(stream);
+
+  if (!options.json_path.empty()) {
+    nlohmann::json out = info;
+    out["iters"] = options.iters;
+    out["l2_flush"] = true;
+    out["sa_layout"] = options.sa_layout;
+    out["seed"] = options.seed;
+    out["results"] = nlohmann::json::array();
+    for (const auto& r : results) out["results"].push_back(result_json(r));
+    std::ofstream file(options.json_path);
+    if (!file) throw std::runtime_error("cannot write --json file " + options.json_path);
+    file << out.dump(2) << "\n";
+    std::printf("wrote %s\n", options.json_path.c_str());
+  }
+  if (!all_correct) {
+    std::printf("fp8gemm bench: some of our outputs were wrong (FAIL lines above)\n");
+    throw CLI::RuntimeError(1);
+  }
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto options = std::make_shared<BenchOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "bench", "Time fp8gemm beside cuBLASLt (block-scaled FP8, per-tensor FP8, BF16) on a shape suite");
+  CLI::Option* suite =
+      cmd->add_option("--suite", options->suite, "deepseek-v3 (the 18 normal shapes), contiguous, masked or all")
+          ->check(CLI::IsMember({"deepseek-v3", "contiguous", "masked", "all"}))
+          ->capture_default_str();
+  cmd->add_option("--shape", options->shapes, "M,N,K of a normal GEMM (repeatable); replaces the suite unless "
+                                              "--suite is given too");
+  cmd->add_option("--iters", options->iters, "timed runs per kernel (the median is reported)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--json", options->json_path, "write the results and the run's facts to this JSON file");
+  cmd->add_flag("--no-baselines", options->no_baselines, "time only fp8gemm, not cuBLASLt");
+  cmd->add_option("--sa-layout", options->sa_layout, "layout of the activation scales: mn-major or row-major")
+      ->check(CLI::IsMember({"mn-major", "row-major"}))
+      ->capture_default_str();
+  cmd->add_option("--seed", options->seed, "seed of the random operands")->capture_default_str();
+  cmd->callback([options, suite] {
+    BenchOptions o = *options;
+    o.suite_given = suite->count() > 0;
+    run_bench(o);
+  });
+}
+
+}  // namespace fp8gemm::tools

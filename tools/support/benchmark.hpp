@@ -1,0 +1,70 @@
+// Measurements behind `fp8gemm bench`: for one problem, our kernel (first call including the JIT, then
+// the median of many L2-flushed runs, its diff against the reference and its guard bands) beside the
+// cuBLASLt baselines (block-scaled FP8 with its own diff, per-tensor FP8, BF16). Grouped problems are
+// compared with a loop of per-group block-scaled cuBLASLt calls, timed as a whole.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+#include <memory>
+#include <string>
+
+#include "fp8gemm/fp8gemm.hpp"
+#include "support/cublaslt_baselines.hpp"
+#include "support/problems.hpp"
+#include "support/suites.hpp"
+#include "support/timing.hpp"
+#include "support/verify.hpp"
+
+namespace fp8gemm::support {
+
+struct Measurement {
+  bool ran = false;     // false: refused or failed, `note` says why (or not measured, note empty)
+  std::string note;
+  double median_us = 0, min_us = 0;
+  double diff = -1;     // against the reference; -1 where not computed
+};
+
+struct BenchResult {
+  std::string layout;   // normal, contiguous, masked
+  int64_t groups = 1;   // 1 for normal
+  int64_t rows = 0;     // rows per group (normal: M; masked: max_m = masked_m)
+  int64_t m = 0;        // real rows in total
+  int64_t n = 0, k = 0;
+  std::string sa_layout;
+  double flops = 0;     // 2 * m * n * k
+  double bytes = 0;     // A, B, D and the scales, each once
+  double first_call_us = 0;
+  std::string correctness;  // empty when our output passed (diff, guards)
+  Measurement ours, lt_block_scaled, lt_per_tensor, lt_bf16;
+
+  double tflops(const Measurement& x) const { return x.ran ? flops / x.median_us * 1e-6 : 0; }
+  double gbps(const Measurement& x) const { return x.ran ? bytes / x.median_us * 1e-3 : 0; }
+};
+
+class Benchmark {
+ public:
+  Benchmark(Stream stream, int iters, bool baselines, ScaleLayout sa_layout);
+  ~Benchmark();
+
+  BenchResult normal(const NormalShape& shape, uint64_t seed);
+  BenchResult contiguous(const ContiguousShape& shape, uint64_t seed);
+  BenchResult masked(const MaskedShape& shape, uint64_t seed);
+
+ private:
+  struct Slice;
+  BenchResult measure(BenchResult result, const Activations& a, const Weights& b, const GuardedOutput& d,
+                      const std::vector<Slice>& slices, const std::function<void()>& ours);
+  void dense_baselines(BenchResult& result, const Activations& a, const Weights& b);
+
+  Stream stream_;
+  int iters_;
+  bool baselines_;
+  ScaleLayout sa_layout_;
+  std::unique_ptr<L2Flusher> flusher_;
+  std::unique_ptr<GpuReference> reference_;
+  std::unique_ptr<LtContext> lt_;
+};
+
+}  // namespace fp8gemm::support

@@ -1,0 +1,23 @@
+#include "support/suites.hpp"
+
+namespace fp8gemm::support {
+
+std::vector<NormalShape> deepseek_v3_shapes() {
+  const int64_t ms[] = {64, 128, 4096};
+  const int64_t nks[][2] = {{2112, 7168}, {24576, 1536}, {32768, 512}, {7168, 16384}, {4096, 7168}, {7168, 2048}};
+  std::vector<NormalShape> shapes;
+  for (int64_t m : ms)
+    for (const auto& nk : nks) shapes.push_back({m, nk[0], nk[1]});
+  return shapes;
+}
+
+std::vector<ContiguousShape> contiguous_bench_shapes() {
+  return {{4, 8192, 4096, 7168}, {4, 8192, 7168, 2048}, {8, 4096, 4096, 7168}, {8, 4096, 7168, 2048}};
+}
+
+std::vector<MaskedShape> masked_bench_shapes() {
+  return {{1, 1024, 4096, 7168}, {1, 1024, 7168, 2048}, {2, 512, 4096, 7168},
+          {2, 512, 7168, 2048},  {4, 256, 4096, 7168},  {4, 256, 7168, 2048}};
+}
+
+}  // namespace fp8gemm::support

@@ -1,0 +1,29 @@
+// The shape suites of the issues: what `fp8gemm bench` measures and what the correctness sweeps always
+// include.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace fp8gemm::support {
+
+struct NormalShape {
+  int64_t m, n, k;
+};
+// groups experts of rows_per_group rows each (already a multiple of the contiguous alignment).
+struct ContiguousShape {
+  int64_t groups, rows_per_group, n, k;
+};
+// groups of max_m rows, all of them real (masked_m = max_m).
+struct MaskedShape {
+  int64_t groups, max_m, n, k;
+};
+
+// M in {64, 128, 4096} x (N, K) in {(2112, 7168), (24576, 1536), (32768, 512), (7168, 16384),
+// (4096, 7168), (7168, 2048)}: the 18 DeepSeek-V3 shapes of issue 3.
+std::vector<NormalShape> deepseek_v3_shapes();
+// Issue 4's bench rows.
+std::vector<ContiguousShape> contiguous_bench_shapes();
+std::vector<MaskedShape> masked_bench_shapes();
+
+}  // namespace fp8gemm::support

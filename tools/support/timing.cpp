@@ -1,0 +1,68 @@
+#include "support/timing.hpp"
+
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <vector>
+
+#include "support/cuda_check.hpp"
+
+namespace fp8gemm::support {
+
+L2Flusher::L2Flusher(int l2_bytes) : buffer_(static_cast<size_t>(std::max(l2_bytes, 1 << 20)) * 2) {}
+
+void L2Flusher::flush(CUstream_st* stream) const {
+  FP8GEMM_CUDA_CHECK(cudaMemsetAsync(buffer_.get(), 0, buffer_.bytes(), stream));
+}
+
+namespace {
+// Events are created once per timing and destroyed even when a launch throws.
+struct EventPairs {
+  std::vector<cudaEvent_t> events;
+  explicit EventPairs(int pairs) : events(static_cast<size_t>(2 * pairs), nullptr) {
+    for (auto& e : events) FP8GEMM_CUDA_CHECK(cudaEventCreate(&e));
+  }
+  ~EventPairs() {
+    for (auto e : events)
+      if (e != nullptr) cudaEventDestroy(e);
+  }
+};
+}  // namespace
+
+Timing time_launches(const std::function<void()>& launch, CUstream_st* stream, int iters, const L2Flusher& flusher,
+                     int warmup) {
+  if (iters < 1) throw std::invalid_argument("time_launches: iters must be >= 1");
+  for (int i = 0; i < warmup; ++i) launch();
+  EventPairs pairs(iters);
+  for (int i = 0; i < iters; ++i) {
+    flusher.flush(stream);
+    FP8GEMM_CUDA_CHECK(cudaEventRecord(pairs.events[2 * i], stream));
+    launch();
+    FP8GEMM_CUDA_CHECK(cudaEventRecord(pairs.events[2 * i + 1], stream));
+  }
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream));
+  std::vector<double> us(static_cast<size_t>(iters));
+  for (int i = 0; i < iters; ++i) {
+    float ms = 0;
+    FP8GEMM_CUDA_CHECK(cudaEventElapsedTime(&ms, pairs.events[2 * i], pairs.events[2 * i + 1]));
+    us[static_cast<size_t>(i)] = ms * 1000.0;
+  }
+  std::sort(us.begin(), us.end());
+  Timing t;
+  t.iters = iters;
+  t.min_us = us.front();
+  t.median_us = iters % 2 == 1 ? us[iters / 2] : 0.5 * (us[iters / 2 - 1] + us[iters / 2]);
+  return t;
+}
+
+double time_first_call_us(const std::function<void()>& launch, CUstream_st* stream) {
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream));
+  const auto start = std::chrono::steady_clock::now();
+  launch();
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream));
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace fp8gemm::support

@@ -1,0 +1,37 @@
+// Kernel timing: CUDA events around each launch, the L2 cache flushed before each one (so every run reads
+// its operands from HBM, as in a model where other layers evict them), the median of many runs.
+#pragma once
+
+#include <functional>
+
+#include "support/device_buffer.hpp"
+
+struct CUstream_st;
+
+namespace fp8gemm::support {
+
+class L2Flusher {
+ public:
+  // Writes a buffer of twice the L2 size, which evicts everything an earlier launch left there.
+  explicit L2Flusher(int l2_bytes);
+  void flush(CUstream_st* stream) const;
+
+ private:
+  DeviceBuffer buffer_;
+};
+
+struct Timing {
+  double median_us = 0;
+  double min_us = 0;
+  int iters = 0;
+};
+
+// `warmup` untimed launches, then `iters` timed ones, each after an L2 flush.
+Timing time_launches(const std::function<void()>& launch, CUstream_st* stream, int iters, const L2Flusher& flusher,
+                     int warmup = 3);
+
+// Wall-clock microseconds of one launch including everything the host does before it (for the first
+// call: the JIT compile or the disk-cache load), up to the end of the kernel.
+double time_first_call_us(const std::function<void()>& launch, CUstream_st* stream);
+
+}  // namespace fp8gemm::support
