@@ -53,12 +53,7 @@ def fp8_gemm_nt(
         fp8gemm.Error (a ValueError): any other rule broken, e.g. a CPU tensor, mismatched shapes,
             a non-contiguous or misaligned tensor, a device that is not sm_90.
     """
-    a_, sa = split_pair(a, "a", "sa")
-    b_, sb = split_pair(b, "b", "sb")
-    _C.fp8_gemm_nt(
-        dlpack_ready(a_), dlpack_ready(sa), dlpack_ready(b_), dlpack_ready(sb), dlpack_ready(d),
-        stream_handle(stream, d),
-    )
+    launch(_C.fp8_gemm_nt, a, b, d, (), (), stream)
 
 
 def m_grouped_fp8_gemm_nt_contiguous(
@@ -89,12 +84,7 @@ def m_grouped_fp8_gemm_nt_contiguous(
     Raises:
         TypeError, fp8gemm.Error: as fp8_gemm_nt, naming the argument and the rule.
     """
-    a_, sa = split_pair(a, "a", "sa")
-    b_, sb = split_pair(b, "b", "sb")
-    _C.m_grouped_fp8_gemm_nt_contiguous(
-        dlpack_ready(a_), dlpack_ready(sa), dlpack_ready(b_), dlpack_ready(sb), dlpack_ready(d),
-        dlpack_ready(m_indices), stream_handle(stream, d),
-    )
+    launch(_C.m_grouped_fp8_gemm_nt_contiguous, a, b, d, (m_indices,), (), stream)
 
 
 def m_grouped_fp8_gemm_nt_masked(
@@ -127,9 +117,11 @@ def m_grouped_fp8_gemm_nt_masked(
     Raises:
         TypeError, fp8gemm.Error: as fp8_gemm_nt, naming the argument and the rule.
     """
+    launch(_C.m_grouped_fp8_gemm_nt_masked, a, b, d, (masked_m,), (int(expected_m),), stream)
+
+
+def launch(entry: Any, a: Any, b: Any, d: Any, tensors: tuple, hints: tuple, stream: Any) -> None:
+    """entry(a, sa, b, sb, d, *tensors, *hints, stream) with tensors made ready for DLPack."""
     a_, sa = split_pair(a, "a", "sa")
     b_, sb = split_pair(b, "b", "sb")
-    _C.m_grouped_fp8_gemm_nt_masked(
-        dlpack_ready(a_), dlpack_ready(sa), dlpack_ready(b_), dlpack_ready(sb), dlpack_ready(d),
-        dlpack_ready(masked_m), int(expected_m), stream_handle(stream, d),
-    )
+    entry(*(dlpack_ready(t) for t in (a_, sa, b_, sb, d, *tensors)), *hints, stream_handle(stream, d))

@@ -7,9 +7,9 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 
-#include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "fp8gemm/fp8gemm.hpp"
 
@@ -171,37 +171,37 @@ struct Spec {
   bool is_output;
 };
 
+// The five arguments every entry point takes, in order.
+std::vector<Spec> gemm_specs(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::handle d) {
+  return {{a, "a", Expect::e4m3, false},
+          {sa, "sa", Expect::f32, false},
+          {b, "b", Expect::e4m3, false},
+          {sb, "sb", Expect::f32, false},
+          {d, "d", Expect::bf16, true}};
+}
+
 // Imports every argument and checks all dtypes first, then all devices, so that each rule is reported
 // for the first argument breaking it, whatever the others hold (CPU-only tests rely on it).
-template <size_t N>
-std::array<Argument, N> take_arguments(const std::array<Spec, N>& specs) {
-  std::array<Argument, N> args;
-  for (size_t i = 0; i < N; ++i)
-    args[i] = import_argument(specs[i].obj, specs[i].name, specs[i].expect, specs[i].is_output);
-  for (size_t i = 0; i < N; ++i) make_view(args[i], specs[i].name, specs[i].expect);
+std::vector<Argument> take_arguments(const std::vector<Spec>& specs) {
+  std::vector<Argument> args;
+  for (const Spec& s : specs) args.push_back(import_argument(s.obj, s.name, s.expect, s.is_output));
+  for (size_t i = 0; i < specs.size(); ++i) make_view(args[i], specs[i].name, specs[i].expect);
   return args;
 }
 
 fp8gemm::Stream to_stream(uintptr_t handle) { return reinterpret_cast<fp8gemm::Stream>(handle); }
 
 void fp8_gemm_nt(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::handle d, uintptr_t stream) {
-  auto t = take_arguments<5>({{{a, "a", Expect::e4m3, false},
-                               {sa, "sa", Expect::f32, false},
-                               {b, "b", Expect::e4m3, false},
-                               {sb, "sb", Expect::f32, false},
-                               {d, "d", Expect::bf16, true}}});
+  const std::vector<Argument> t = take_arguments(gemm_specs(a, sa, b, sb, d));
   nb::gil_scoped_release release;
   fp8gemm::fp8_gemm_nt(t[0].view, t[1].view, t[2].view, t[3].view, t[4].view, to_stream(stream));
 }
 
 void m_grouped_contiguous(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::handle d, nb::handle m_indices,
                           uintptr_t stream) {
-  auto t = take_arguments<6>({{{a, "a", Expect::e4m3, false},
-                               {sa, "sa", Expect::f32, false},
-                               {b, "b", Expect::e4m3, false},
-                               {sb, "sb", Expect::f32, false},
-                               {d, "d", Expect::bf16, true},
-                               {m_indices, "m_indices", Expect::i32, false}}});
+  std::vector<Spec> specs = gemm_specs(a, sa, b, sb, d);
+  specs.push_back({m_indices, "m_indices", Expect::i32, false});
+  const std::vector<Argument> t = take_arguments(specs);
   nb::gil_scoped_release release;
   fp8gemm::m_grouped_fp8_gemm_nt_contiguous(t[0].view, t[1].view, t[2].view, t[3].view, t[4].view, t[5].view,
                                             to_stream(stream));
@@ -209,12 +209,9 @@ void m_grouped_contiguous(nb::handle a, nb::handle sa, nb::handle b, nb::handle 
 
 void m_grouped_masked(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::handle d, nb::handle masked_m,
                       int64_t expected_m, uintptr_t stream) {
-  auto t = take_arguments<6>({{{a, "a", Expect::e4m3, false},
-                               {sa, "sa", Expect::f32, false},
-                               {b, "b", Expect::e4m3, false},
-                               {sb, "sb", Expect::f32, false},
-                               {d, "d", Expect::bf16, true},
-                               {masked_m, "masked_m", Expect::i32, false}}});
+  std::vector<Spec> specs = gemm_specs(a, sa, b, sb, d);
+  specs.push_back({masked_m, "masked_m", Expect::i32, false});
+  const std::vector<Argument> t = take_arguments(specs);
   nb::gil_scoped_release release;
   fp8gemm::m_grouped_fp8_gemm_nt_masked(t[0].view, t[1].view, t[2].view, t[3].view, t[4].view, t[5].view, expected_m,
                                         to_stream(stream));
