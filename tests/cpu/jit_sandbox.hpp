@@ -1,4 +1,4 @@
-// A throw-away environment for JIT tests: a temporary root holding a kernel cache directory and a
+// Helpers for the JIT tests. JitSandbox, a throw-away environment: a temporary root holding a kernel cache directory and a
 // small kernels directory, pointed at by FP8GEMM_CACHE_DIR and FP8GEMM_KERNELS_DIR while it lives.
 #pragma once
 
@@ -7,13 +7,26 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 
+#include "fp8gemm/fp8gemm.hpp"
 #include "jit/cache.hpp"
 
 namespace fp8gemm::testing {
 
 namespace fs = std::filesystem;
+
+// The message of the fp8gemm::Error that fn throws; empty when it throws none.
+template <typename Fn>
+std::string error_of(Fn fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
 
 inline void write_file(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
@@ -33,12 +46,24 @@ inline std::string tiny_kernel_source(const std::string& variant) {
 inline constexpr const char* kTinyHeader =
     "#pragma once\nnamespace fp8gemm_test {\n__device__ inline float twice(float x) { return 2.0f * x; }\n}\n";
 
+// A temporary directory, removed with its contents at the end of the scope.
+struct JitSandboxFiles {
+  JitSandboxFiles() {
+    std::string pattern = (fs::temp_directory_path() / "fp8gemm-test-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
+    root = pattern;
+  }
+  ~JitSandboxFiles() {
+    std::error_code ignored;
+    fs::remove_all(root, ignored);
+  }
+  fs::path root;
+};
+
 class JitSandbox : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "fp8gemm-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    root = pattern;
+    root = files_.root;
     cache = root / "cache";
     kernels = root / "kernels";
     write_file(kernels / "fp8gemm" / "tiny.cuh", kTinyHeader);
@@ -53,8 +78,6 @@ class JitSandbox : public ::testing::Test {
     unsetenv("FP8GEMM_KERNELS_DIR");
     unsetenv("FP8GEMM_COMPILER");
     jit::clear_memory_cache();
-    std::error_code ignored;
-    fs::remove_all(root, ignored);
   }
 
   // Files in the cache directory whose name starts with `prefix` (the entries are "<key>.kernel").
@@ -67,6 +90,9 @@ class JitSandbox : public ::testing::Test {
   }
 
   fs::path root, cache, kernels;
+
+ private:
+  JitSandboxFiles files_;
 };
 
 }  // namespace fp8gemm::testing

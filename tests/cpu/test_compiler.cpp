@@ -21,16 +21,6 @@ void expect_cubin(const std::vector<char>& cubin) {
   EXPECT_EQ(header.e_machine, EM_CUDA);
 }
 
-template <typename Fn>
-std::string error_of(Fn fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST_F(Compiler, NvrtcBuildsAnSm90aCubin) {
   jit::CompileResult r = jit::compile(tiny_kernel_source("nvrtc"), "sm_90a");
   expect_cubin(r.cubin);
