@@ -72,8 +72,10 @@ class Fp8Linear(torch.nn.Module):
         """x: [..., in_features] (BF16, FP16 or FP32) on the weight's CUDA device -> [..., out_features]."""
         if x.shape[-1:] != (self.in_features,):
             raise ValueError(
-                f"x: must have in_features = {self.in_features} as its last dimension; got shape {tuple(x.shape)}"
+                f"x: the last dimension must be in_features = {self.in_features}; got shape {tuple(x.shape)}"
             )
+        if not x.is_cuda:
+            raise ValueError(f"x: must be a CUDA tensor (on the weight's device); got a tensor on {x.device}")
         rows = x.reshape(-1, self.in_features)
         a = per_token_cast_to_fp8(rows)
         d = torch.empty((rows.shape[0], self.out_features), dtype=torch.bfloat16, device=x.device)
