@@ -2,8 +2,12 @@
 // machine (no GPU needed), so that a server never compiles on its first request.
 #include <CLI/CLI.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -11,6 +15,7 @@
 #include "jit/ahead_of_time.hpp"
 #include "jit/cache.hpp"
 #include "jit/compiler.hpp"
+#include "support/run_info.hpp"
 
 namespace fp8gemm::tools {
 namespace {
@@ -19,7 +24,35 @@ struct CompileOptions {
   std::vector<std::string> layers, files, suites;
   CompileRequest request;
   bool quiet = false;
+  std::string json_path;
 };
+
+// The run as a record for bench/results/: where and with what it ran, every kernel and its time.
+void write_json(const std::string& path, const CompileRequest& request, const CompileSummary& summary) {
+  nlohmann::json kernels = nlohmann::json::array();
+  for (const CompiledKernel& k : summary.kernels)
+    kernels.push_back({{"name", k.name}, {"cached", k.cached}, {"seconds", k.seconds}});
+  nlohmann::json record = {
+      {"command_line", support::command_line()},
+      {"date", support::utc_now()},
+      {"git_commit", support::git_commit()},
+      {"host_cores", std::thread::hardware_concurrency()},
+      {"compiler", jit::compiler_id()},
+      {"compiler_options", jit::compiler_options(request.arch)},
+      {"arch", request.arch},
+      {"num_sms", request.num_sms},
+      {"m_min", request.m_min},
+      {"m_max", request.m_max},
+      {"jobs", request.jobs},
+      {"compiled", summary.compiled},
+      {"cached", summary.cached},
+      {"wall_seconds", summary.seconds},
+      {"kernels", kernels},
+  };
+  std::ofstream out(path);
+  out << record.dump(2) << "\n";
+  if (!out) throw std::runtime_error("--json " + path + ": cannot write the file");
+}
 
 void run_compile(const CompileOptions& o) {
   CompileRequest request = o.request;
@@ -60,6 +93,7 @@ void run_compile(const CompileOptions& o) {
                 slowest * 1e3);
   std::printf("\ncache %s: %lld entries, %.1f MiB\n", dir.empty() ? "(none)" : dir.c_str(),
               static_cast<long long>(disk.entries), static_cast<double>(disk.bytes) / (1 << 20));
+  if (!o.json_path.empty()) write_json(o.json_path, request, summary);
 }
 
 }  // namespace
@@ -88,6 +122,7 @@ void add_compile_command(CLI::App& app) {
   cmd->add_option("-j,--jobs", options->request.jobs, "Compiler threads (default: one per core)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("-q,--quiet", options->quiet, "Print only failures and the summary");
+  cmd->add_option("--json", options->json_path, "Also write the run (every kernel's time) as JSON to this file");
   cmd->callback([options] { run_compile(*options); });
 }
 

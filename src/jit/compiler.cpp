@@ -33,11 +33,14 @@ std::string arch_number(const std::string& arch) {
 }
 
 // Same numerics with either compiler: no fast math (the scaling must stay exact), no debug info,
-// assertions compiled out. NVRTC's -arch=sm_XX gives SASS (a cubin), not PTX.
+// assertions compiled out. NVRTC's -arch=sm_XX gives SASS (a cubin), not PTX. NVRTC compiles
+// unannotated functions for the device (-default-device); nvcc has no such switch, and
+// --expt-relaxed-constexpr lets the kernels call the unannotated constexpr helpers they share.
 std::vector<std::string> options(Compiler c, const std::string& arch) {
   std::string number = arch_number(arch);
   if (c == Compiler::nvrtc) return {"-arch=sm_" + number, "-std=c++17", "-default-device", "-DNDEBUG"};
-  return {"-gencode=arch=compute_" + number + ",code=sm_" + number, "-std=c++17", "-DNDEBUG"};
+  return {"-gencode=arch=compute_" + number + ",code=sm_" + number, "-std=c++17", "--expt-relaxed-constexpr",
+          "-DNDEBUG"};
 }
 
 }  // namespace
