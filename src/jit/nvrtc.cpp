@@ -1,9 +1,12 @@
 #include "jit/nvrtc.hpp"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <nvrtc.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <set>
 
 #include "fp8gemm/fp8gemm.hpp"
 
@@ -27,10 +30,32 @@ struct Api {
   decltype(&::nvrtcGetCUBIN) GetCUBIN;
 };
 
+// Directories of the CUDA libraries this process has loaded already. PyTorch's pip wheels bring their
+// own (site-packages/nvidia/...), outside the library search path: NVRTC is beside them (CUDA 13
+// wheels: one lib/ folder) or in the sibling package (CUDA 12 wheels: nvidia/cuda_nvrtc/lib).
+std::vector<std::string> loaded_cuda_library_dirs() {
+  std::set<std::string> dirs;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* out) {
+        std::string path = info->dlpi_name ? info->dlpi_name : "";
+        size_t slash = path.rfind('/');
+        if (slash == std::string::npos) return 0;
+        std::string file = path.substr(slash + 1);
+        if (file.rfind("libcu", 0) == 0 || file.rfind("libnv", 0) == 0)
+          static_cast<std::set<std::string>*>(out)->insert(path.substr(0, slash));
+        return 0;
+      },
+      &dirs);
+  return {dirs.begin(), dirs.end()};
+}
+
 std::vector<std::string> candidates() {
   const char* env = std::getenv("FP8GEMM_LIBNVRTC");
   if (env && *env) return {env};  // an explicit choice is the only one tried
   std::vector<std::string> names = {"libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so"};
+  for (const std::string& dir : loaded_cuda_library_dirs())
+    for (const char* relative : {"/libnvrtc.so.13", "/libnvrtc.so.12", "/../../cuda_nvrtc/lib/libnvrtc.so.12"})
+      if (std::string path = dir + relative; ::access(path.c_str(), R_OK) == 0) names.push_back(path);
   const char* cuda_home = std::getenv("CUDA_HOME");
   for (std::string home : {std::string(cuda_home ? cuda_home : ""), std::string(FP8GEMM_CUDA_HOME)}) {
     if (home.empty()) continue;

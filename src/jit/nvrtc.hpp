@@ -1,7 +1,8 @@
 // NVRTC, opened at run time so that libfp8gemm loads on machines without it (the error comes when a
 // kernel is compiled). Looked for as FP8GEMM_LIBNVRTC when set, else libnvrtc.so.13, libnvrtc.so.12,
 // libnvrtc.so through the usual library search (which also finds one PyTorch has already loaded),
-// then under $CUDA_HOME and the toolkit fp8gemm was built with.
+// then beside the CUDA libraries the process has loaded (PyTorch's pip wheels), then under
+// $CUDA_HOME and the toolkit fp8gemm was built with.
 #pragma once
 
 #include <string>
