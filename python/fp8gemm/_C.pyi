@@ -1,6 +1,6 @@
 # Type stub of the compiled module fp8gemm._C (python/src/bindings.cpp). Tensor arguments are any
 # object exporting DLPack; the functions of the fp8gemm package document shapes, dtypes and layouts.
-from typing import Any
+from typing import Any, Callable, Dict, List, Optional
 
 __version__: str
 
@@ -17,3 +17,13 @@ def set_num_sms(num_sms: int) -> None: ...
 def get_num_sms() -> int: ...
 def get_m_alignment_for_contiguous_layout() -> int: ...
 def get_tma_aligned_size(x: int, element_size: int) -> int: ...
+def compile(
+    layers: List[str],
+    m_min: int,
+    m_max: int,
+    arch: str,
+    num_sms: int,
+    jobs: int,
+    progress: Optional[Callable[[Dict[str, Any], int, int], None]],
+) -> Dict[str, Any]: ...
+def layer_suite_names() -> List[str]: ...

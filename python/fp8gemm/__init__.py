@@ -14,6 +14,7 @@ The names follow those inference engines already call, so switching is an import
     get_mn_major_tma_aligned_tensor(sa), get_tma_aligned_size(x, element_size)
     get_m_alignment_for_contiguous_layout(), set_num_sms(n), get_num_sms()
     fp8gemm.nn.Fp8Linear                                              drop-in layer (PyTorch)
+    compile(layers, m_min, m_max)                     fill the kernel cache ahead of time (no GPU needed)
 
 Tensors come through DLPack (PyTorch, JAX, CuPy, ...). Work is enqueued on the current PyTorch stream
 for PyTorch outputs, or on the `stream=` given. Broken rules raise fp8gemm.Error (a ValueError) or
@@ -28,6 +29,7 @@ from fp8gemm._C import (
     get_tma_aligned_size,
     set_num_sms,
 )
+from fp8gemm.ahead_of_time import compile
 from fp8gemm.gemm import fp8_gemm_nt, m_grouped_fp8_gemm_nt_contiguous, m_grouped_fp8_gemm_nt_masked
 from fp8gemm.layout import get_mn_major_tma_aligned_tensor
 from fp8gemm.quantize import per_block_cast_to_fp8, per_token_cast_to_fp8
@@ -47,6 +49,7 @@ __all__ = [
     "get_mn_major_tma_aligned_tensor",
     "per_token_cast_to_fp8",
     "per_block_cast_to_fp8",
+    "compile",
 ]
 
 

@@ -6,6 +6,7 @@ from fp8gemm._C import get_m_alignment_for_contiguous_layout as get_m_alignment_
 from fp8gemm._C import get_num_sms as get_num_sms
 from fp8gemm._C import get_tma_aligned_size as get_tma_aligned_size
 from fp8gemm._C import set_num_sms as set_num_sms
+from fp8gemm.ahead_of_time import compile as compile
 from fp8gemm.gemm import fp8_gemm_nt as fp8_gemm_nt
 from fp8gemm.gemm import m_grouped_fp8_gemm_nt_contiguous as m_grouped_fp8_gemm_nt_contiguous
 from fp8gemm.gemm import m_grouped_fp8_gemm_nt_masked as m_grouped_fp8_gemm_nt_masked

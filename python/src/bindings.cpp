@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ahead_of_time.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 
 namespace nb = nanobind;
@@ -224,6 +225,7 @@ NB_MODULE(_C, m) {
   m.attr("__version__") = FP8GEMM_VERSION;
 
   nb::exception<fp8gemm::Error>(m, "Error", PyExc_ValueError);
+  bind_ahead_of_time(m);
 
   m.def("fp8_gemm_nt", &fp8_gemm_nt, nb::arg("a").none(), nb::arg("sa").none(), nb::arg("b").none(),
         nb::arg("sb").none(), nb::arg("d").none(), nb::arg("stream"),
