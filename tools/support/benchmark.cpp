@@ -28,7 +28,7 @@ class BlockScaledLoop {
   BlockScaledLoop(const LtContext& context, const Activations& a, const Weights& b, const std::vector<int64_t>& rows,
                   const std::vector<int64_t>& row0, const std::vector<int64_t>& group, int64_t n, int64_t k,
                   int64_t d_rows)
-      : a_(a), b_(b), rows_(rows), row0_(row0), group_(group), n_(n), k_(k), output_(d_rows, n) {
+      : a_(a), b_(b), rows_(rows), row0_(row0), group_(group), n_(n), k_(k), output_(d_rows, n, OutputLayout::contiguous) {
     std::vector<float> activation_scales, weight_scales;
     for (size_t s = 0; s < rows_.size(); ++s) {
       if (rows_[s] == 0) continue;
@@ -116,14 +116,14 @@ static BenchResult describe(const char* layout, int64_t groups, int64_t rows, in
 }
 
 BenchResult Benchmark::normal(const NormalShape& s, uint64_t seed) {
-  const NormalProblem p = make_normal_problem(s.m, s.n, s.k, sa_layout_, seed);
+  const NormalProblem p = make_normal_problem(s.m, s.n, s.k, layouts(), seed);
   return measure(describe("normal", 1, s.m, s.m, s.n, s.k, 1, sa_layout_), p.a, p.b, p.d_buffer, {{0, s.m, 0}},
                  [&] { p.run(stream_); });
 }
 
 BenchResult Benchmark::contiguous(const ContiguousShape& s, uint64_t seed) {
   const ContiguousProblem p = make_contiguous_problem(std::vector<int64_t>(static_cast<size_t>(s.groups), s.rows_per_group),
-                                                      s.n, s.k, sa_layout_, seed);
+                                                      s.n, s.k, layouts(), seed);
   std::vector<Slice> slices;
   for (int64_t g = 0; g < s.groups; ++g) slices.push_back({p.segment_begin[static_cast<size_t>(g)], s.rows_per_group, g});
   return measure(describe("contiguous", s.groups, s.rows_per_group, s.groups * s.rows_per_group, s.n, s.k, s.groups,
@@ -134,7 +134,7 @@ BenchResult Benchmark::contiguous(const ContiguousShape& s, uint64_t seed) {
 BenchResult Benchmark::masked(const MaskedShape& s, uint64_t seed) {
   const MaskedProblem p = make_masked_problem(s.groups, s.max_m,
                                               std::vector<int32_t>(static_cast<size_t>(s.groups), static_cast<int32_t>(s.max_m)),
-                                              s.n, s.k, sa_layout_, seed);
+                                              s.n, s.k, layouts(), seed);
   std::vector<Slice> slices;
   for (int64_t g = 0; g < s.groups; ++g) slices.push_back({g * s.max_m, s.max_m, g});
   return measure(describe("masked", s.groups, s.max_m, s.groups * s.max_m, s.n, s.k, s.groups, sa_layout_), p.a,

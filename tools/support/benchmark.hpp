@@ -58,6 +58,9 @@ class Benchmark {
                       const std::vector<Slice>& slices, const std::function<void()>& ours);
   void dense_baselines(BenchResult& result, const Activations& a, const Weights& b);
 
+  // Timed as most callers run: D contiguous.
+  Layouts layouts() const { return {sa_layout_, OutputLayout::contiguous}; }
+
   Stream stream_;
   int iters_;
   bool baselines_;

@@ -16,6 +16,10 @@ const char* scale_layout_name(ScaleLayout layout) {
   return layout == ScaleLayout::row_major ? "row-major" : "mn-major";
 }
 
+std::string describe(const Layouts& layouts) {
+  return std::string("sa ") + scale_layout_name(layouts.sa) + ", d " + output_layout_name(layouts.d);
+}
+
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 static TensorView view_of(const DeviceBuffer& buffer, DType dtype, int64_t groups, int64_t rows, int64_t cols) {
@@ -79,20 +83,20 @@ Weights make_weights(int64_t groups, int64_t n, int64_t k, uint64_t seed) {
 static uint64_t activation_seed(uint64_t seed) { return derive_seed(seed, 0); }
 static uint64_t weight_seed(uint64_t seed) { return derive_seed(seed, 1); }
 
-NormalProblem make_normal_problem(int64_t m, int64_t n, int64_t k, ScaleLayout layout, uint64_t seed) {
+NormalProblem make_normal_problem(int64_t m, int64_t n, int64_t k, const Layouts& layouts, uint64_t seed) {
   NormalProblem p;
   p.m = m, p.n = n, p.k = k;
-  p.a = make_activations(0, m, k, layout, activation_seed(seed));
+  p.a = make_activations(0, m, k, layouts.sa, activation_seed(seed));
   p.b = make_weights(0, n, k, weight_seed(seed));
-  p.d_buffer = GuardedOutput(m, n);
-  p.d = TensorView::contiguous(p.d_buffer.data(), DType::bf16, {m, n});
+  p.d_buffer = GuardedOutput(m, n, layouts.d);
+  p.d = p.d_buffer.view();
   return p;
 }
 
 void NormalProblem::run(Stream stream) const { fp8_gemm_nt(a.a, a.sa, b.b, b.sb, d, stream); }
 
 ContiguousProblem make_contiguous_problem(const std::vector<int64_t>& group_rows, int64_t n, int64_t k,
-                                          ScaleLayout layout, uint64_t seed) {
+                                          const Layouts& layouts, uint64_t seed) {
   ContiguousProblem p;
   p.groups = static_cast<int64_t>(group_rows.size());
   p.n = n, p.k = k;
@@ -106,12 +110,12 @@ ContiguousProblem make_contiguous_problem(const std::vector<int64_t>& group_rows
     p.m_indices.insert(p.m_indices.end(), static_cast<size_t>(padded - rows), -1);
     p.m_total += padded;
   }
-  p.a = make_activations(0, p.m_total, k, layout, activation_seed(seed));
+  p.a = make_activations(0, p.m_total, k, layouts.sa, activation_seed(seed));
   p.b = make_weights(p.groups, n, k, weight_seed(seed));
   p.m_indices_buffer = DeviceBuffer::from(p.m_indices);
   p.m_indices_view = TensorView::contiguous(p.m_indices_buffer.get(), DType::i32, {p.m_total});
-  p.d_buffer = GuardedOutput(p.m_total, n);
-  p.d = TensorView::contiguous(p.d_buffer.data(), DType::bf16, {p.m_total, n});
+  p.d_buffer = GuardedOutput(p.m_total, n, layouts.d);
+  p.d = p.d_buffer.view();
   return p;
 }
 
@@ -132,19 +136,19 @@ static int64_t mean_clipped_rows(const std::vector<int32_t>& masked_m, int64_t m
 }
 
 MaskedProblem make_masked_problem(int64_t groups, int64_t max_m, const std::vector<int32_t>& masked_m, int64_t n,
-                                  int64_t k, ScaleLayout layout, uint64_t seed) {
+                                  int64_t k, const Layouts& layouts, uint64_t seed) {
   if (static_cast<int64_t>(masked_m.size()) != groups)
     throw std::invalid_argument("make_masked_problem: masked_m needs one entry per group");
   MaskedProblem p;
   p.groups = groups, p.max_m = max_m, p.n = n, p.k = k;
   p.masked_m = masked_m;
   p.expected_m = mean_clipped_rows(masked_m, max_m);
-  p.a = make_activations(groups, max_m, k, layout, activation_seed(seed));
+  p.a = make_activations(groups, max_m, k, layouts.sa, activation_seed(seed));
   p.b = make_weights(groups, n, k, weight_seed(seed));
   p.masked_m_buffer = DeviceBuffer::from(masked_m);
   p.masked_m_view = TensorView::contiguous(p.masked_m_buffer.get(), DType::i32, {groups});
-  p.d_buffer = GuardedOutput(groups * max_m, n);
-  p.d = TensorView::contiguous(p.d_buffer.data(), DType::bf16, {groups, max_m, n});
+  p.d_buffer = GuardedOutput(groups * max_m, n, layouts.d);
+  p.d = p.d_buffer.view(groups);
   return p;
 }
 

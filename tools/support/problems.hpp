@@ -5,10 +5,12 @@
 //   normal:     a [M, K], sa [M, Kb], b [N, K], sb [Nb, Kb], d [M, N]
 //   contiguous: a [M_total, K], sa [M_total, Kb], b [G, N, K], sb [G, Nb, Kb], d [M_total, N], m_indices [M_total]
 //   masked:     a [G, max_m, K], sa [G, max_m, Kb], b [G, N, K], sb [G, Nb, Kb], d [G, max_m, N], masked_m [G]
-// sa is either row-major or MN-major (stride over M == 1, leading dimension get_tma_aligned_size(M, 4)).
+// sa is either row-major or MN-major (stride over M == 1, leading dimension get_tma_aligned_size(M, 4));
+// D is contiguous or has padded rows (GuardedOutput).
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "fp8gemm/fp8gemm.hpp"
@@ -20,6 +22,22 @@ namespace fp8gemm::support {
 
 enum class ScaleLayout { row_major, mn_major };
 const char* scale_layout_name(ScaleLayout layout);
+
+// The layouts a problem's caller chooses: sa's, and D's (see GuardedOutput).
+struct Layouts {
+  ScaleLayout sa = ScaleLayout::mn_major;
+  OutputLayout d = OutputLayout::contiguous;
+};
+// "sa mn-major, d contiguous"
+std::string describe(const Layouts& layouts);
+
+// Every combination, ordered so that any two consecutive entries cover both sa layouts and both D layouts.
+inline constexpr Layouts kAllLayouts[] = {
+    {ScaleLayout::mn_major, OutputLayout::contiguous},
+    {ScaleLayout::row_major, OutputLayout::padded_rows},
+    {ScaleLayout::mn_major, OutputLayout::padded_rows},
+    {ScaleLayout::row_major, OutputLayout::contiguous},
+};
 
 // Activations A and their 1x128 scales sa. `groups` == 0 makes 2-D tensors [rows, ...]; otherwise 3-D
 // [groups, rows, ...]. `host` holds all groups * rows rows.
@@ -47,7 +65,7 @@ struct NormalProblem {
   TensorView d;
   void run(Stream stream) const;
 };
-NormalProblem make_normal_problem(int64_t m, int64_t n, int64_t k, ScaleLayout layout, uint64_t seed);
+NormalProblem make_normal_problem(int64_t m, int64_t n, int64_t k, const Layouts& layouts, uint64_t seed);
 
 struct ContiguousProblem {
   int64_t groups = 0, n = 0, k = 0, m_total = 0;
@@ -66,7 +84,7 @@ struct ContiguousProblem {
 };
 // Each expert's segment is padded to get_m_alignment_for_contiguous_layout() rows.
 ContiguousProblem make_contiguous_problem(const std::vector<int64_t>& group_rows, int64_t n, int64_t k,
-                                          ScaleLayout layout, uint64_t seed);
+                                          const Layouts& layouts, uint64_t seed);
 
 struct MaskedProblem {
   int64_t groups = 0, max_m = 0, n = 0, k = 0;
@@ -84,6 +102,6 @@ struct MaskedProblem {
 };
 // expected_m is the mean of the (clipped) masked_m values, at least 1.
 MaskedProblem make_masked_problem(int64_t groups, int64_t max_m, const std::vector<int32_t>& masked_m, int64_t n,
-                                  int64_t k, ScaleLayout layout, uint64_t seed);
+                                  int64_t k, const Layouts& layouts, uint64_t seed);
 
 }  // namespace fp8gemm::support

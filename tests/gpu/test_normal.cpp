@@ -1,0 +1,101 @@
+// fp8_gemm_nt on the GPU: the DeepSeek-V3 shapes, random shapes and odd sizes, both sa layouts, every
+// output poisoned and guarded and compared with the double-precision reference (diff < 1e-5).
+#include <string>
+#include <vector>
+
+#include "gpu_test.hpp"
+#include "support/random_cases.hpp"
+#include "support/random_operands.hpp"
+
+namespace fp8gemm::testing {
+namespace {
+
+using support::kAllLayouts;
+using support::Layouts;
+
+std::string describe(int64_t m, int64_t n, int64_t k, const Layouts& layouts) {
+  return "M=" + std::to_string(m) + " N=" + std::to_string(n) + " K=" + std::to_string(k) + " " +
+         support::describe(layouts);
+}
+
+class NormalGemm : public GpuTest {
+ protected:
+  void expect_shape_correct(int64_t m, int64_t n, int64_t k, const Layouts& layouts, uint64_t seed) {
+    expect_correct(support::make_normal_problem(m, n, k, layouts, seed), describe(m, n, k, layouts));
+  }
+};
+
+// Both sa layouts (and both D layouts) on every suite shape.
+TEST_F(NormalGemm, DeepSeekV3Shapes) {
+  uint64_t seed = 100;
+  for (const auto& s : support::deepseek_v3_shapes())
+    for (int l = 0; l < 2; ++l) expect_shape_correct(s.m, s.n, s.k, kAllLayouts[l], seed++);
+}
+
+TEST_F(NormalGemm, RandomShapes) {
+  support::CaseSampler sampler(2024);
+  for (int i = 0; i < 50; ++i) {
+    const support::NormalShape s = sampler.normal();
+    expect_shape_correct(s.m, s.n, s.k, kAllLayouts[i % 4], 200 + i);
+  }
+}
+
+// Edges of the allowed sets: one row, the smallest N and K, K tails that leave the last scale group
+// short, N and M that end inside a block.
+TEST_F(NormalGemm, OddSizes) {
+  const support::NormalShape shapes[] = {
+      {1, 8, 16},      {1, 2112, 7168}, {1, 24, 4112},  {2, 8, 128},    {128, 256, 16},  {64, 512, 48},
+      {130, 136, 400}, {200, 264, 144}, {65, 8, 4096},  {7, 24, 2064},  {4097, 520, 1040}, {333, 7160, 7184},
+      {129, 129 * 8, 272}, {256, 7168, 1552},
+  };
+  uint64_t seed = 300;
+  for (const auto& s : shapes)
+    for (const Layouts& layouts : kAllLayouts) expect_shape_correct(s.m, s.n, s.k, layouts, seed++);
+}
+
+TEST_F(NormalGemm, EmptyMDoesNothingAndWritesNothing) {
+  for (const Layouts& layouts : kAllLayouts) {
+    const support::NormalProblem p = support::make_normal_problem(0, 256, 512, layouts, 400);
+    p.d_buffer.poison(stream());
+    p.run(stream());
+    FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream()));
+    EXPECT_EQ(p.d_buffer.guard_damage(), "") << support::describe(layouts);
+  }
+}
+
+// Shapes whose last tiles are partial in both M and N, D with guard columns on both sides of every row
+// and guard bands before and after it: the partial tiles' stores stay inside D.
+TEST_F(NormalGemm, PartialTilesStayInsideD) {
+  const support::NormalShape shapes[] = {{1, 8, 128}, {129, 136, 256}, {191, 1000, 512}, {63, 4104, 128}};
+  const Layouts padded[] = {{support::ScaleLayout::mn_major, support::OutputLayout::padded_rows},
+                            {support::ScaleLayout::row_major, support::OutputLayout::padded_rows}};
+  uint64_t seed = 500;
+  for (const auto& s : shapes)
+    for (const Layouts& layouts : padded) {
+      const support::NormalProblem p = support::make_normal_problem(s.m, s.n, s.k, layouts, seed++);
+      const support::CheckResult result = support::run_and_check(p, stream(), reference());
+      EXPECT_TRUE(result.passed) << describe(s.m, s.n, s.k, layouts) << ": " << result.failure;
+      EXPECT_EQ(p.d_buffer.guard_damage(), "") << describe(s.m, s.n, s.k, layouts);
+    }
+}
+
+// The same inputs give the same bits on every run (no split-K races, no atomics order).
+TEST_F(NormalGemm, Deterministic) {
+  const support::NormalShape shapes[] = {{64, 2112, 7168}, {4096, 7168, 2048}, {37, 1032, 1040}};
+  uint64_t seed = 600;
+  for (const auto& s : shapes) {
+    const support::NormalProblem p = support::make_normal_problem(s.m, s.n, s.k, kAllLayouts[0], seed++);
+    p.run(stream());
+    FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream()));
+    const std::vector<uint16_t> first = p.d_buffer.download();
+    for (int repeat = 0; repeat < 3; ++repeat) {
+      p.d_buffer.poison(stream());
+      p.run(stream());
+      FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream()));
+      EXPECT_TRUE(p.d_buffer.download() == first) << describe(s.m, s.n, s.k, kAllLayouts[0]);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fp8gemm::testing

@@ -1,0 +1,172 @@
+// `fp8gemm check`: the correctness sweep on a Hopper GPU. The 18 DeepSeek-V3 shapes with both sa
+// layouts, random normal shapes, and random contiguous and masked grouped problems, over both sa layouts
+// and both D layouts (contiguous, padded rows); every output is poisoned before the run, guarded, and
+// compared with a double-precision reference.
+// Exit status: 0 when every case passed, 1 otherwise, 2 without a Hopper GPU.
+#include <CLI/CLI.hpp>
+#include <cuda_runtime_api.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "commands.hpp"
+#include "support/cuda_check.hpp"
+#include "support/device_info.hpp"
+#include "support/random_cases.hpp"
+#include "support/random_operands.hpp"
+#include "support/verify.hpp"
+
+namespace fp8gemm::tools {
+namespace {
+
+struct CheckOptions {
+  int random = 300;
+  int grouped = 50;
+  uint64_t seed = 1;
+  bool verbose = false;
+};
+
+struct Tally {
+  const char* name;
+  int passed = 0, failed = 0;
+  double worst_diff = 0;
+};
+
+std::string describe_rows(const std::vector<int64_t>& rows) {
+  std::string text;
+  for (size_t i = 0; i < rows.size() && i < 8; ++i) text += (i ? "," : "") + std::to_string(rows[i]);
+  return rows.size() > 8 ? text + ",..." : text;
+}
+
+std::string describe_rows(const std::vector<int32_t>& rows) {
+  return describe_rows(std::vector<int64_t>(rows.begin(), rows.end()));
+}
+
+class Sweep {
+ public:
+  Sweep(cudaStream_t stream, bool verbose) : stream_(stream), verbose_(verbose) {}
+
+  // Runs one case and records it; false when the CUDA context is broken and nothing more can run.
+  template <class Problem>
+  bool run(Tally& tally, const Problem& problem, const std::string& what) {
+    const support::CheckResult result = support::run_and_check(problem, stream_, reference_);
+    if (result.passed) {
+      ++tally.passed;
+      if (result.diff > tally.worst_diff) tally.worst_diff = result.diff;
+      if (verbose_) std::printf("ok    %-10s %s  diff %.2e\n", tally.name, what.c_str(), result.diff);
+    } else {
+      ++tally.failed;
+      std::printf("FAIL  %-10s %s: %s\n", tally.name, what.c_str(), result.failure.c_str());
+    }
+    std::fflush(stdout);
+    // An illegal address or a trap leaves the context unusable: every later case would fail the same way.
+    const cudaError_t sticky = cudaDeviceSynchronize();
+    if (sticky != cudaSuccess) {
+      std::printf("fp8gemm check: the CUDA context is broken (%s); stopping\n", cudaGetErrorString(sticky));
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  cudaStream_t stream_;
+  bool verbose_;
+  support::GpuReference reference_;
+};
+
+std::string shape_text(const support::NormalShape& s) {
+  return "M=" + std::to_string(s.m) + " N=" + std::to_string(s.n) + " K=" + std::to_string(s.k);
+}
+
+bool run_sweep(const CheckOptions& options, Tally& normal, Tally& contiguous, Tally& masked) {
+  cudaStream_t stream = nullptr;
+  FP8GEMM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  Sweep sweep(stream, options.verbose);
+  uint64_t index = 0;
+  auto seed = [&] { return support::derive_seed(options.seed, index++); };
+
+  bool alive = true;
+  // The suite shapes with both sa layouts (and both D layouts).
+  for (const auto& s : support::deepseek_v3_shapes())
+    for (int l = 0; l < 2 && alive; ++l)
+      alive = sweep.run(normal, support::make_normal_problem(s.m, s.n, s.k, support::kAllLayouts[l], seed()),
+                        shape_text(s) + " " + support::describe(support::kAllLayouts[l]));
+
+  support::CaseSampler sampler(options.seed);
+  for (int i = 0; i < options.random && alive; ++i) {
+    const support::NormalShape s = sampler.normal();
+    const support::Layouts& layouts = support::kAllLayouts[i % 4];
+    alive = sweep.run(normal, support::make_normal_problem(s.m, s.n, s.k, layouts, seed()),
+                      shape_text(s) + " " + support::describe(layouts));
+  }
+  for (int i = 0; i < options.grouped && alive; ++i) {
+    const support::ContiguousCase c = sampler.contiguous();
+    const support::Layouts& layouts = support::kAllLayouts[i % 4];
+    alive = sweep.run(contiguous, support::make_contiguous_problem(c.group_rows, c.n, c.k, layouts, seed()),
+                      "G=" + std::to_string(c.group_rows.size()) + " rows " + describe_rows(c.group_rows) +
+                          " N=" + std::to_string(c.n) + " K=" + std::to_string(c.k) + " " + support::describe(layouts));
+  }
+  for (int i = 0; i < options.grouped && alive; ++i) {
+    const support::MaskedCase c = sampler.masked();
+    const support::Layouts& layouts = support::kAllLayouts[i % 4];
+    alive = sweep.run(masked, support::make_masked_problem(c.groups, c.max_m, c.masked_m, c.n, c.k, layouts, seed()),
+                      "G=" + std::to_string(c.groups) + " max_m=" + std::to_string(c.max_m) + " masked_m " +
+                          describe_rows(c.masked_m) + " N=" + std::to_string(c.n) + " K=" + std::to_string(c.k) +
+                          " " + support::describe(layouts));
+  }
+  cudaStreamDestroy(stream);
+  return alive;
+}
+
+void run_check(const CheckOptions& options) {
+  std::string reason;
+  if (!support::hopper_available(&reason)) {
+    std::cerr << "fp8gemm check: no Hopper GPU: " << reason << "\n";
+    throw CLI::RuntimeError(2);
+  }
+  const support::DeviceInfo device = support::current_device_info();
+  std::printf("fp8gemm check on %s (%d SMs): 18 suite shapes x 2 sa layouts, %d random shapes, %d contiguous and "
+              "%d masked grouped cases, seed %llu, pass when diff < %.0e\n",
+              device.name.c_str(), device.sm_count, options.random, options.grouped, options.grouped,
+              static_cast<unsigned long long>(options.seed), support::kDiffTolerance);
+  const auto start = std::chrono::steady_clock::now();
+  Tally normal{"normal"}, contiguous{"contiguous"}, masked{"masked"};
+  const bool completed = run_sweep(options, normal, contiguous, masked);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  int failed = 0, passed = 0;
+  for (const Tally* t : {&normal, &contiguous, &masked}) {
+    std::printf("%-10s %4d passed, %d failed, worst passing diff %.2e\n", t->name, t->passed, t->failed,
+                t->worst_diff);
+    failed += t->failed;
+    passed += t->passed;
+  }
+  if (failed == 0 && completed) {
+    std::printf("fp8gemm check: all %d cases passed in %.0f s\n", passed, seconds);
+    return;
+  }
+  std::printf("fp8gemm check: %d of %d cases failed%s (%.0f s)\n", failed, failed + passed,
+              completed ? "" : ", sweep stopped early", seconds);
+  throw CLI::RuntimeError(1);
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app) {
+  auto options = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand("check", "Correctness sweep on the GPU against a double-precision reference");
+  cmd->add_option("--random", options->random, "random normal shapes (besides the 18 suite shapes)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--grouped", options->grouped, "random cases of each grouped layout (contiguous, masked)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--seed", options->seed, "seed of the shapes and operands")->capture_default_str();
+  cmd->add_flag("-v,--verbose", options->verbose, "print every case, not only failures");
+  cmd->callback([options] { run_check(*options); });
+}
+
+}  // namespace fp8gemm::tools
