@@ -75,7 +75,8 @@ std::string find_nvcc() {
   }
   if (const char* home = std::getenv("CUDA_HOME"); home && *home)
     if (fs::path p = fs::path(home) / "bin" / "nvcc"; consider(p)) return p.string();
-  if (fs::path p = fs::path(FP8GEMM_CUDA_HOME) / "bin" / "nvcc"; consider(p)) return p.string();
+  if (std::string home = FP8GEMM_CUDA_HOME; !home.empty())
+    if (fs::path p = fs::path(home) / "bin" / "nvcc"; consider(p)) return p.string();
   if (const char* path = std::getenv("PATH")) {
     std::stringstream dirs(path);
     for (std::string dir; std::getline(dirs, dir, ':');)
