@@ -41,6 +41,9 @@ void DeviceBuffer::upload(const void* host, size_t bytes, size_t offset) {
   check_range(offset, bytes, bytes_);
   if (bytes == 0) return;
   FP8GEMM_CUDA_CHECK(cudaMemcpy(static_cast<char*>(data_) + offset, host, bytes, cudaMemcpyHostToDevice));
+  // From pageable memory cudaMemcpy may return before the DMA lands, and the legacy stream it used does
+  // not order work on the non-blocking streams the harness runs on: wait for it here.
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(cudaStreamLegacy));
 }
 
 void DeviceBuffer::download(void* host, size_t bytes, size_t offset) const {

@@ -147,6 +147,13 @@ CheckResult check(const MaskedProblem& p, GpuReference& ref, double tolerance) {
   return result;
 }
 
+static CheckResult failed(const std::string& why) {
+  CheckResult result;
+  result.fail(why);
+  result.diff = std::numeric_limits<double>::quiet_NaN();
+  return result;
+}
+
 template <class Problem>
 CheckResult run_and_check(const Problem& p, Stream stream, GpuReference& ref, double tolerance) {
   try {
@@ -155,12 +162,13 @@ CheckResult run_and_check(const Problem& p, Stream stream, GpuReference& ref, do
     FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream));
     FP8GEMM_CUDA_CHECK(cudaGetLastError());
   } catch (const std::exception& e) {
-    CheckResult result;
-    result.fail(std::string("run failed: ") + e.what());
-    result.diff = std::numeric_limits<double>::quiet_NaN();
-    return result;
+    return failed(std::string("run failed: ") + e.what());
   }
-  return check(p, ref, tolerance);
+  try {
+    return check(p, ref, tolerance);
+  } catch (const std::exception& e) {
+    return failed(std::string("check failed: ") + e.what());
+  }
 }
 
 template CheckResult run_and_check(const NormalProblem&, Stream, GpuReference&, double);
