@@ -139,11 +139,6 @@ nlohmann::json result_json(const BenchResult& r) {
 }
 
 void run_bench(const BenchOptions& options) {
-  std::string reason;
-  if (!support::hopper_available(&reason)) {
-    std::cerr << "fp8gemm bench: no Hopper GPU: " << reason << "\n";
-    throw CLI::RuntimeError(2);
-  }
   std::vector<support::NormalShape> normal;
   std::vector<support::ContiguousShape> contiguous;
   std::vector<support::MaskedShape> masked;
@@ -154,6 +149,11 @@ void run_bench(const BenchOptions& options) {
       for (const auto& s : support::deepseek_v3_shapes()) normal.push_back(s);
     if (suite == "contiguous" || suite == "all") contiguous = support::contiguous_bench_shapes();
     if (suite == "masked" || suite == "all") masked = support::masked_bench_shapes();
+  }
+  std::string reason;
+  if (!support::hopper_available(&reason)) {
+    std::cerr << "fp8gemm bench: no Hopper GPU: " << reason << "\n";
+    throw CLI::RuntimeError(2);
   }
 
   const nlohmann::json info = support::run_info_json();
