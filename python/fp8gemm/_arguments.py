@@ -25,7 +25,8 @@ def dlpack_ready(x: Any) -> Any:
     """
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(x, torch.Tensor):
-        x = x.detach()
+        if x.requires_grad:
+            x = x.detach()
         if x.dtype == torch.float8_e4m3fn:
             x = x.view(torch.uint8)
     return x

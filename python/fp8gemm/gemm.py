@@ -45,8 +45,8 @@ def fp8_gemm_nt(
 
     Rules: M >= 0 (M == 0 does nothing); N >= 8 and N % 8 == 0; K >= 16 and K % 16 == 0 (K need not be
     a multiple of 128: the last scale group is short). The call returns once the work is enqueued; it
-    never synchronises the host and is safe to capture in a CUDA graph (after a first call has compiled
-    the kernel for this N and K).
+    never synchronises the host and is safe to capture in a CUDA graph (after a first call with the
+    same shapes has compiled and loaded the kernel).
 
     Raises:
         TypeError: an argument is not a DLPack tensor or has the wrong dtype (the message names it).

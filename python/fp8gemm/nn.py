@@ -23,6 +23,10 @@ class Fp8Linear(torch.nn.Module):
     multiple of 16; inputs on a Hopper GPU.
     """
 
+    weight_fp8: torch.Tensor
+    weight_scales: torch.Tensor
+    bias: Optional[torch.Tensor]
+
     def __init__(
         self,
         weight_fp8: torch.Tensor,

@@ -124,11 +124,12 @@ struct Argument {
 // a producer that flags its export read-only (DLPack 1.0) is refused rather than written behind its back.
 Argument import_argument(nb::handle obj, const char* name, Expect expect, bool is_output) {
   Argument arg;
+  // (Some nanobind releases cast None to an empty array: it is ruled out first.)
   bool imported = false;
-  if (is_output) imported = nb::try_cast(obj, arg.array, false);
-  if (!imported) {
+  if (is_output && !obj.is_none()) imported = nb::try_cast(obj, arg.array, false) && arg.array.is_valid();
+  if (!imported && !obj.is_none()) {
     nb::ndarray<nb::ro> read_only;
-    if (nb::try_cast(obj, read_only, false)) {
+    if (nb::try_cast(obj, read_only, false) && read_only.is_valid()) {
       if (is_output)
         throw fp8gemm::Error(std::string(name) + ": must be writable; its DLPack export is flagged read-only");
       arg.array = nb::ndarray<>(read_only);
