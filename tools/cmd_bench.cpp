@@ -9,11 +9,11 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
+#include "shape_option.hpp"
 #include "support/benchmark.hpp"
 #include "support/cuda_check.hpp"
 #include "support/device_info.hpp"
@@ -36,16 +36,6 @@ struct BenchOptions {
   std::string sa_layout = "mn-major";
   uint64_t seed = 0;
 };
-
-support::NormalShape parse_shape(const std::string& text) {
-  std::stringstream in(text);
-  support::NormalShape s{};
-  char comma1 = 0, comma2 = 0;
-  if (!(in >> s.m >> comma1 >> s.n >> comma2 >> s.k) || comma1 != ',' || comma2 != ',' || !in.eof() || s.m < 0 ||
-      s.n <= 0 || s.k <= 0)
-    throw CLI::ValidationError("--shape", "expected M,N,K with M >= 0 and N, K > 0, got '" + text + "'");
-  return s;
-}
 
 std::string shape_text(const BenchResult& r) {
   char text[96];
@@ -142,7 +132,7 @@ void run_bench(const BenchOptions& options) {
   std::vector<support::NormalShape> normal;
   std::vector<support::ContiguousShape> contiguous;
   std::vector<support::MaskedShape> masked;
-  for (const auto& text : options.shapes) normal.push_back(parse_shape(text));
+  for (const auto& text : options.shapes) normal.push_back(support::parse_shape(text));
   if (options.shapes.empty() || options.suite_given) {
     const std::string& suite = options.suite;
     if (suite == "deepseek-v3" || suite == "all")
@@ -214,7 +204,8 @@ void add_bench_command(CLI::App& app) {
           ->check(CLI::IsMember({"deepseek-v3", "contiguous", "masked", "all"}))
           ->capture_default_str();
   cmd->add_option("--shape", options->shapes, "M,N,K of a normal GEMM (repeatable); replaces the suite unless "
-                                              "--suite is given too");
+                                              "--suite is given too")
+      ->check(shape_validator());
   cmd->add_option("--iters", options->iters, "timed runs per kernel (the median is reported)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();

@@ -11,8 +11,10 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
+#include "shape_option.hpp"
 #include "support/cuda_check.hpp"
 #include "support/device_info.hpp"
 #include "support/random_cases.hpp"
@@ -23,6 +25,7 @@ namespace fp8gemm::tools {
 namespace {
 
 struct CheckOptions {
+  std::vector<std::string> shapes;
   int random = 300;
   int grouped = 50;
   uint64_t seed = 1;
@@ -47,7 +50,8 @@ std::string describe_rows(const std::vector<int32_t>& rows) {
 
 class Sweep {
  public:
-  Sweep(cudaStream_t stream, bool verbose) : stream_(stream), verbose_(verbose) {}
+  Sweep(cudaStream_t stream, bool verbose)
+      : stream_(stream), verbose_(verbose), start_(std::chrono::steady_clock::now()) {}
 
   // Runs one case and records it; false when the CUDA context is broken and nothing more can run.
   template <class Problem>
@@ -61,6 +65,9 @@ class Sweep {
       ++tally.failed;
       std::printf("FAIL  %-10s %s: %s\n", tally.name, what.c_str(), result.failure.c_str());
     }
+    if (!verbose_ && ++cases_ % 50 == 0)
+      std::printf("... %d cases done (%.0f s)\n", cases_,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
     std::fflush(stdout);
     // An illegal address or a trap leaves the context unusable: every later case would fail the same way.
     const cudaError_t sticky = cudaDeviceSynchronize();
@@ -74,6 +81,8 @@ class Sweep {
  private:
   cudaStream_t stream_;
   bool verbose_;
+  std::chrono::steady_clock::time_point start_;
+  int cases_ = 0;
   support::GpuReference reference_;
 };
 
@@ -89,6 +98,18 @@ bool run_sweep(const CheckOptions& options, Tally& normal, Tally& contiguous, Ta
   auto seed = [&] { return support::derive_seed(options.seed, index++); };
 
   bool alive = true;
+  // Shapes from the command line replace the sweep: each in every layout combination.
+  if (!options.shapes.empty()) {
+    for (const auto& text : options.shapes)
+      for (const support::Layouts& layouts : support::kAllLayouts) {
+        const support::NormalShape s = support::parse_shape(text);
+        if (alive)
+          alive = sweep.run(normal, support::make_normal_problem(s.m, s.n, s.k, layouts, seed()),
+                            shape_text(s) + " " + support::describe(layouts));
+      }
+    cudaStreamDestroy(stream);
+    return alive;
+  }
   // The suite shapes with both sa layouts (and both D layouts).
   for (const auto& s : support::deepseek_v3_shapes())
     for (int l = 0; l < 2 && alive; ++l)
@@ -128,10 +149,14 @@ void run_check(const CheckOptions& options) {
     throw CLI::RuntimeError(2);
   }
   const support::DeviceInfo device = support::current_device_info();
-  std::printf("fp8gemm check on %s (%d SMs): 18 suite shapes x 2 sa layouts, %d random shapes, %d contiguous and "
-              "%d masked grouped cases, seed %llu, pass when diff < %.0e\n",
-              device.name.c_str(), device.sm_count, options.random, options.grouped, options.grouped,
-              static_cast<unsigned long long>(options.seed), support::kDiffTolerance);
+  if (options.shapes.empty())
+    std::printf("fp8gemm check on %s (%d SMs): 18 suite shapes x 2 sa layouts, %d random shapes, %d contiguous "
+                "and %d masked grouped cases, seed %llu, pass when diff < %.0e\n",
+                device.name.c_str(), device.sm_count, options.random, options.grouped, options.grouped,
+                static_cast<unsigned long long>(options.seed), support::kDiffTolerance);
+  else
+    std::printf("fp8gemm check on %s (%d SMs): %zu shapes x 4 layouts, pass when diff < %.0e\n", device.name.c_str(),
+                device.sm_count, options.shapes.size(), support::kDiffTolerance);
   const auto start = std::chrono::steady_clock::now();
   Tally normal{"normal"}, contiguous{"contiguous"}, masked{"masked"};
   const bool completed = run_sweep(options, normal, contiguous, masked);
@@ -158,6 +183,9 @@ void run_check(const CheckOptions& options) {
 void add_check_command(CLI::App& app) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand("check", "Correctness sweep on the GPU against a double-precision reference");
+  cmd->add_option("--shape", options->shapes, "M,N,K (repeatable): check only these normal shapes, in every sa and "
+                                              "D layout")
+      ->check(shape_validator());
   cmd->add_option("--random", options->random, "random normal shapes (besides the 18 suite shapes)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();

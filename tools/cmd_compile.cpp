@@ -64,7 +64,7 @@ void run_compile(const CompileOptions& o) {
   if (request.layers.empty()) throw CLI::ValidationError("compile", "give layers with --layer, --file or --suite");
 
   std::string dir = jit::cache_dir();
-  std::printf("fp8gemm compile: %zu layers, M in [%lld, %lld], %s, %d SMs, %s, cache %s\n", request.layers.size(),
+  std::printf("fp8gemm compile: %zu layer(s), M in [%lld, %lld], %s, %d SMs, %s, cache %s\n", request.layers.size(),
               static_cast<long long>(request.m_min), static_cast<long long>(request.m_max), request.arch.c_str(),
               request.num_sms, jit::compiler_id().c_str(), dir.empty() ? "(none)" : dir.c_str());
   std::fflush(stdout);
@@ -86,7 +86,7 @@ void run_compile(const CompileOptions& o) {
       slowest = std::max(slowest, k.seconds);
     }
   jit::DiskCacheSummary disk = jit::disk_cache_summary();
-  std::printf("%zu kernels: %d compiled, %d already cached; %.1f s wall", summary.kernels.size(), summary.compiled,
+  std::printf("%zu kernel(s): %d compiled, %d already cached; %.1f s wall", summary.kernels.size(), summary.compiled,
               summary.cached, summary.seconds);
   if (summary.compiled > 0)
     std::printf(", %.0f ms per compile on average, %.0f ms the slowest", compile_seconds / summary.compiled * 1e3,

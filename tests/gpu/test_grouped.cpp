@@ -16,7 +16,10 @@ using support::Layouts;
 template <class T>
 std::string list(const std::vector<T>& values) {
   std::string text;
-  for (const T& v : values) text += (text.empty() ? "" : ",") + std::to_string(v);
+  for (const T& v : values) {
+    if (!text.empty()) text += ',';
+    text += std::to_string(v);
+  }
   return text;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace fp8gemm::support {
@@ -25,5 +26,8 @@ std::vector<NormalShape> deepseek_v3_shapes();
 // Issue 4's bench rows.
 std::vector<ContiguousShape> contiguous_bench_shapes();
 std::vector<MaskedShape> masked_bench_shapes();
+
+// "M,N,K" (M >= 0, N and K > 0); throws std::invalid_argument otherwise.
+NormalShape parse_shape(const std::string& text);
 
 }  // namespace fp8gemm::support
