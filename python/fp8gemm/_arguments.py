@@ -17,19 +17,24 @@ def split_pair(pair: Any, tensor_name: str, scales_name: str) -> Tuple[Any, Any]
     return pair[0], pair[1]
 
 
-def dlpack_ready(x: Any) -> Any:
-    """x in a form every DLPack consumer takes.
+def dlpack_ready(x: Any, name: str) -> Any:
+    """x in a form fp8gemm._C imports: a PyTorch tensor becomes its DLPack capsule, anything else is
+    passed on (the import calls its __dlpack__).
 
-    PyTorch refuses to export tensors that require grad, and older releases cannot export float8
-    tensors: a detached view, with float8_e4m3fn seen as its uint8 codes, shares the same memory.
+    PyTorch's own __dlpack__ may order the tensor's stream after the legacy default stream (an event
+    and a wait, which also breaks CUDA graph capture) and is slow; torch.utils.dlpack.to_dlpack
+    exports the memory as it is, and the work goes on the stream chosen by stream_handle. float8_e4m3fn
+    travels as its uint8 codes, which every PyTorch release can export.
     """
     torch = sys.modules.get("torch")
-    if torch is not None and isinstance(x, torch.Tensor):
-        if x.requires_grad:
-            x = x.detach()
-        if x.dtype == torch.float8_e4m3fn:
-            x = x.view(torch.uint8)
-    return x
+    if torch is None or not isinstance(x, torch.Tensor):
+        return x
+    if x.dtype == torch.float8_e4m3fn:
+        x = x.view(torch.uint8)
+    try:
+        return torch.utils.dlpack.to_dlpack(x)
+    except (RuntimeError, TypeError, BufferError) as error:
+        raise TypeError(f"{name}: PyTorch cannot export this tensor ({x.dtype}) through DLPack: {error}") from None
 
 
 def stream_handle(stream: Any, like: Any) -> int:

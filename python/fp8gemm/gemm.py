@@ -7,7 +7,7 @@ on the current CUDA device, which must be a Hopper GPU (sm_90).
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from fp8gemm import _C
 from fp8gemm._arguments import dlpack_ready, split_pair, stream_handle
@@ -53,7 +53,7 @@ def fp8_gemm_nt(
         fp8gemm.Error (a ValueError): any other rule broken, e.g. a CPU tensor, mismatched shapes,
             a non-contiguous or misaligned tensor, a device that is not sm_90.
     """
-    launch(_C.fp8_gemm_nt, a, b, d, (), (), stream)
+    launch(_C.fp8_gemm_nt, a, b, d, {}, (), stream)
 
 
 def m_grouped_fp8_gemm_nt_contiguous(
@@ -84,7 +84,7 @@ def m_grouped_fp8_gemm_nt_contiguous(
     Raises:
         TypeError, fp8gemm.Error: as fp8_gemm_nt, naming the argument and the rule.
     """
-    launch(_C.m_grouped_fp8_gemm_nt_contiguous, a, b, d, (m_indices,), (), stream)
+    launch(_C.m_grouped_fp8_gemm_nt_contiguous, a, b, d, {"m_indices": m_indices}, (), stream)
 
 
 def m_grouped_fp8_gemm_nt_masked(
@@ -117,11 +117,12 @@ def m_grouped_fp8_gemm_nt_masked(
     Raises:
         TypeError, fp8gemm.Error: as fp8_gemm_nt, naming the argument and the rule.
     """
-    launch(_C.m_grouped_fp8_gemm_nt_masked, a, b, d, (masked_m,), (int(expected_m),), stream)
+    launch(_C.m_grouped_fp8_gemm_nt_masked, a, b, d, {"masked_m": masked_m}, (int(expected_m),), stream)
 
 
-def launch(entry: Any, a: Any, b: Any, d: Any, tensors: tuple, hints: tuple, stream: Any) -> None:
-    """entry(a, sa, b, sb, d, *tensors, *hints, stream) with tensors made ready for DLPack."""
+def launch(entry: Any, a: Any, b: Any, d: Any, tensors: Dict[str, Any], hints: tuple, stream: Any) -> None:
+    """entry(a, sa, b, sb, d, *tensors, *hints, stream) with the tensors made ready for DLPack."""
     a_, sa = split_pair(a, "a", "sa")
     b_, sb = split_pair(b, "b", "sb")
-    entry(*(dlpack_ready(t) for t in (a_, sa, b_, sb, d, *tensors)), *hints, stream_handle(stream, d))
+    named = {"a": a_, "sa": sa, "b": b_, "sb": sb, "d": d, **tensors}
+    entry(*(dlpack_ready(t, name) for name, t in named.items()), *hints, stream_handle(stream, d))

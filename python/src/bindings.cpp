@@ -8,6 +8,7 @@
 #include <nanobind/ndarray.h>
 
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -78,28 +79,33 @@ bool dtype_matches(nb::dlpack::dtype t, Expect e) {
 }
 
 std::string dtype_text(nb::dlpack::dtype t) {
-  std::string kind;
-  switch (t.code) {
-    case kDLInt:
-      kind = "int";
-      break;
-    case kDLUInt:
-      kind = "uint";
-      break;
-    case kDLFloat:
-      kind = "float";
-      break;
-    case kDLBfloat:
-      kind = "bfloat";
-      break;
-    case kDLFloat8_e4m3fn:
-      return "float8_e4m3fn";
-    default:
-      kind = "dlpack_code" + std::to_string(t.code) + "_bits";
-      break;
+  // Names of the DLPack type codes (dlpack.h, DLDataTypeCode), for messages.
+  static const char* const kNames[] = {"int",
+                                       "uint",
+                                       "float",
+                                       "opaque",
+                                       "bfloat",
+                                       "complex",
+                                       "bool",
+                                       "float8_e3m4",
+                                       "float8_e4m3",
+                                       "float8_e4m3b11fnuz",
+                                       "float8_e4m3fn",
+                                       "float8_e4m3fnuz",
+                                       "float8_e5m2",
+                                       "float8_e5m2fnuz",
+                                       "float8_e8m0fnu",
+                                       "float6_e2m3fn",
+                                       "float6_e3m2fn",
+                                       "float4_e2m1fn"};
+  std::string text;
+  if (t.code < std::size(kNames)) {
+    text = kNames[t.code];
+    if (t.code <= kDLBfloat || t.code == 5) text += std::to_string(t.bits);  // int32, bfloat16, complex64, ...
+  } else {
+    text = "DLPack type code " + std::to_string(t.code) + " (" + std::to_string(t.bits) + " bits)";
   }
-  std::string text = kind + std::to_string(t.bits);
-  if (t.lanes != 1) text += "x" + std::to_string(t.lanes);
+  if (t.lanes != 1) text += " x" + std::to_string(t.lanes) + " lanes";
   return text;
 }
 
