@@ -39,8 +39,7 @@ def per_token_cast_to_fp8(x: Any, pow2_scales: bool = False) -> Tuple[Any, Any]:
     check_input(torch, x, "x", "[M, K] or [G, M, K]")
     k = x.shape[-1]
     kb = -(-k // GROUP)
-    padded = torch.nn.functional.pad(x.float(), (0, kb * GROUP - k))
-    groups = padded.unflatten(-1, (kb, GROUP))
+    groups = padded_to_groups(torch, x, (0, kb * GROUP - k)).unflatten(-1, (kb, GROUP))
     scales = group_scales(torch, groups.abs().amax(dim=-1), pow2_scales)
     q = to_e4m3(torch, groups / scales.unsqueeze(-1)).flatten(-2)[..., :k].contiguous()
     return q, get_mn_major_tma_aligned_tensor(scales)
@@ -66,7 +65,7 @@ def per_block_cast_to_fp8(w: Any, pow2_scales: bool = False) -> Tuple[Any, Any]:
     check_input(torch, w, "w", "[N, K] or [G, N, K]")
     n, k = w.shape[-2], w.shape[-1]
     nb, kb = -(-n // GROUP), -(-k // GROUP)
-    padded = torch.nn.functional.pad(w.float(), (0, kb * GROUP - k, 0, nb * GROUP - n))
+    padded = padded_to_groups(torch, w, (0, kb * GROUP - k, 0, nb * GROUP - n))
     blocks = padded.unflatten(-1, (kb, GROUP)).unflatten(-3, (nb, GROUP))  # [..., nb, 128, kb, 128]
     scales = group_scales(torch, blocks.abs().amax(dim=(-3, -1)), pow2_scales)
     q = to_e4m3(torch, blocks / scales.unsqueeze(-1).unsqueeze(-3))
@@ -79,6 +78,12 @@ def check_input(torch: Any, x: Any, name: str, shapes: str) -> None:
         raise TypeError(f"{name}: must have dtype torch.bfloat16, float16 or float32; got {x.dtype}")
     if x.dim() not in (2, 3):
         raise ValueError(f"{name}: must be {shapes}; got shape {tuple(x.shape)}")
+
+
+def padded_to_groups(torch: Any, x: Any, padding: Tuple[int, ...]) -> Any:
+    """x in FP32, zero-padded to whole groups (zeros leave every amax as it is)."""
+    x = x.float()
+    return torch.nn.functional.pad(x, padding) if any(padding) else x
 
 
 def group_scales(torch: Any, amax: Any, pow2_scales: bool) -> Any:
