@@ -26,10 +26,11 @@ class GpuTest : public ::testing::Test {
 
   Stream stream() const { return stream_; }
 
-  // One cuBLAS handle for the whole process: creating one costs more than most test cases.
+  // One cuBLAS handle for the whole process: creating one costs more than most test cases. Never
+  // destroyed: at exit the CUDA runtime may already be gone.
   static support::GpuReference& reference() {
-    static support::GpuReference instance;
-    return instance;
+    static support::GpuReference* instance = new support::GpuReference();
+    return *instance;
   }
 
   template <class Problem>
