@@ -38,9 +38,11 @@ def test_help_describes_shapes_dtypes_layout_and_stream():
         assert words in text, words
 
 
-def test_wheel_ships_type_information():
+def test_package_layout():
+    # Type information, the library next to the extension, and the kernel sources next to the library
+    # (where it looks for them at run time).
     package = pathlib.Path(fp8gemm.__file__).parent
-    for name in ["py.typed", "__init__.pyi", "_C.pyi"]:
+    for name in ["py.typed", "__init__.pyi", "_C.pyi", "libfp8gemm.so", "kernels/fp8gemm/gemm.cuh"]:
         assert (package / name).is_file(), name
 
 
