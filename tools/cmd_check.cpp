@@ -18,6 +18,7 @@
 #include "support/cuda_check.hpp"
 #include "support/device_info.hpp"
 #include "support/random_cases.hpp"
+#include "support/precompile.hpp"
 #include "support/random_operands.hpp"
 #include "support/verify.hpp"
 
@@ -86,57 +87,117 @@ class Sweep {
   support::GpuReference reference_;
 };
 
-std::string shape_text(const support::NormalShape& s) {
-  return "M=" + std::to_string(s.m) + " N=" + std::to_string(s.n) + " K=" + std::to_string(s.k);
+// One case of the sweep, described before anything is generated so that its kernel can be compiled
+// ahead of the run.
+struct Case {
+  enum class Kind { normal, contiguous, masked } kind = Kind::normal;
+  support::NormalShape shape{};
+  support::ContiguousCase contiguous;
+  support::MaskedCase masked;
+  support::Layouts layouts;
+  uint64_t seed = 0;
+
+  support::KernelUse kernel_use() const {
+    using heuristics::Layout;
+    switch (kind) {
+      case Kind::normal: return {Layout::normal, shape.m, shape.n, shape.k, 1};
+      case Kind::contiguous:
+        return {Layout::contiguous, support::contiguous_total_rows(contiguous.group_rows), contiguous.n, contiguous.k,
+                static_cast<int64_t>(contiguous.group_rows.size())};
+      case Kind::masked:
+        return {Layout::masked, support::masked_expected_m(masked.masked_m, masked.max_m), masked.n, masked.k,
+                masked.groups};
+    }
+    return {};
+  }
+
+  std::string describe() const {
+    std::string text;
+    switch (kind) {
+      case Kind::normal:
+        text = "M=" + std::to_string(shape.m) + " N=" + std::to_string(shape.n) + " K=" + std::to_string(shape.k);
+        break;
+      case Kind::contiguous:
+        text = "G=" + std::to_string(contiguous.group_rows.size()) + " rows " + describe_rows(contiguous.group_rows) +
+               " N=" + std::to_string(contiguous.n) + " K=" + std::to_string(contiguous.k);
+        break;
+      case Kind::masked:
+        text = "G=" + std::to_string(masked.groups) + " max_m=" + std::to_string(masked.max_m) + " masked_m " +
+               describe_rows(masked.masked_m) + " N=" + std::to_string(masked.n) + " K=" + std::to_string(masked.k);
+        break;
+    }
+    return text + " " + support::describe(layouts);
+  }
+};
+
+Case normal_case(const support::NormalShape& shape) {
+  Case c;
+  c.shape = shape;
+  return c;
 }
 
-bool run_sweep(const CheckOptions& options, Tally& normal, Tally& contiguous, Tally& masked) {
-  cudaStream_t stream = nullptr;
-  FP8GEMM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
-  Sweep sweep(stream, options.verbose);
+// Shapes from the command line (each in every layout combination), or the full sweep: the suite shapes
+// with both sa layouts (and both D layouts), then the random cases, taking the layout combinations in turn.
+std::vector<Case> plan_cases(const CheckOptions& options) {
+  std::vector<Case> cases;
   uint64_t index = 0;
-  auto seed = [&] { return support::derive_seed(options.seed, index++); };
-
-  bool alive = true;
-  // Shapes from the command line replace the sweep: each in every layout combination.
+  auto add = [&](Case c, const support::Layouts& layouts) {
+    c.layouts = layouts;
+    c.seed = support::derive_seed(options.seed, index++);
+    cases.push_back(std::move(c));
+  };
   if (!options.shapes.empty()) {
     for (const auto& text : options.shapes)
-      for (const support::Layouts& layouts : support::kAllLayouts) {
-        const support::NormalShape s = support::parse_shape(text);
-        if (alive)
-          alive = sweep.run(normal, support::make_normal_problem(s.m, s.n, s.k, layouts, seed()),
-                            shape_text(s) + " " + support::describe(layouts));
-      }
-    cudaStreamDestroy(stream);
-    return alive;
+      for (const support::Layouts& layouts : support::kAllLayouts)
+        add(normal_case(support::parse_shape(text)), layouts);
+    return cases;
   }
-  // The suite shapes with both sa layouts (and both D layouts).
   for (const auto& s : support::deepseek_v3_shapes())
-    for (int l = 0; l < 2 && alive; ++l)
-      alive = sweep.run(normal, support::make_normal_problem(s.m, s.n, s.k, support::kAllLayouts[l], seed()),
-                        shape_text(s) + " " + support::describe(support::kAllLayouts[l]));
-
+    for (int l = 0; l < 2; ++l) add(normal_case(s), support::kAllLayouts[l]);
   support::CaseSampler sampler(options.seed);
-  for (int i = 0; i < options.random && alive; ++i) {
-    const support::NormalShape s = sampler.normal();
-    const support::Layouts& layouts = support::kAllLayouts[i % 4];
-    alive = sweep.run(normal, support::make_normal_problem(s.m, s.n, s.k, layouts, seed()),
-                      shape_text(s) + " " + support::describe(layouts));
+  for (int i = 0; i < options.random; ++i) add(normal_case(sampler.normal()), support::kAllLayouts[i % 4]);
+  for (int i = 0; i < options.grouped; ++i) {
+    Case c;
+    c.kind = Case::Kind::contiguous;
+    c.contiguous = sampler.contiguous();
+    add(std::move(c), support::kAllLayouts[i % 4]);
   }
-  for (int i = 0; i < options.grouped && alive; ++i) {
-    const support::ContiguousCase c = sampler.contiguous();
-    const support::Layouts& layouts = support::kAllLayouts[i % 4];
-    alive = sweep.run(contiguous, support::make_contiguous_problem(c.group_rows, c.n, c.k, layouts, seed()),
-                      "G=" + std::to_string(c.group_rows.size()) + " rows " + describe_rows(c.group_rows) +
-                          " N=" + std::to_string(c.n) + " K=" + std::to_string(c.k) + " " + support::describe(layouts));
+  for (int i = 0; i < options.grouped; ++i) {
+    Case c;
+    c.kind = Case::Kind::masked;
+    c.masked = sampler.masked();
+    add(std::move(c), support::kAllLayouts[i % 4]);
   }
-  for (int i = 0; i < options.grouped && alive; ++i) {
-    const support::MaskedCase c = sampler.masked();
-    const support::Layouts& layouts = support::kAllLayouts[i % 4];
-    alive = sweep.run(masked, support::make_masked_problem(c.groups, c.max_m, c.masked_m, c.n, c.k, layouts, seed()),
-                      "G=" + std::to_string(c.groups) + " max_m=" + std::to_string(c.max_m) + " masked_m " +
-                          describe_rows(c.masked_m) + " N=" + std::to_string(c.n) + " K=" + std::to_string(c.k) +
-                          " " + support::describe(layouts));
+  return cases;
+}
+
+// Runs the cases one by one (each generates its operands, runs, and is checked); false when the sweep
+// had to stop because the CUDA context broke.
+bool run_cases(const std::vector<Case>& cases, bool verbose, Tally& normal, Tally& contiguous, Tally& masked) {
+  cudaStream_t stream = nullptr;
+  FP8GEMM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  Sweep sweep(stream, verbose);
+  bool alive = true;
+  for (size_t i = 0; i < cases.size() && alive; ++i) {
+    const Case& c = cases[i];
+    switch (c.kind) {
+      case Case::Kind::normal:
+        alive = sweep.run(normal, support::make_normal_problem(c.shape.m, c.shape.n, c.shape.k, c.layouts, c.seed),
+                          c.describe());
+        break;
+      case Case::Kind::contiguous:
+        alive = sweep.run(contiguous,
+                          support::make_contiguous_problem(c.contiguous.group_rows, c.contiguous.n, c.contiguous.k,
+                                                           c.layouts, c.seed),
+                          c.describe());
+        break;
+      case Case::Kind::masked:
+        alive = sweep.run(masked,
+                          support::make_masked_problem(c.masked.groups, c.masked.max_m, c.masked.masked_m, c.masked.n,
+                                                       c.masked.k, c.layouts, c.seed),
+                          c.describe());
+        break;
+    }
   }
   cudaStreamDestroy(stream);
   return alive;
@@ -158,8 +219,14 @@ void run_check(const CheckOptions& options) {
     std::printf("fp8gemm check on %s (%d SMs): %zu shapes x 4 layouts, pass when diff < %.0e\n", device.name.c_str(),
                 device.sm_count, options.shapes.size(), support::kDiffTolerance);
   const auto start = std::chrono::steady_clock::now();
+  const std::vector<Case> cases = plan_cases(options);
+  std::vector<support::KernelUse> uses;
+  for (const Case& c : cases) uses.push_back(c.kernel_use());
+  const support::PrecompileSummary built = support::precompile(uses);
+  std::printf("kernels: %d needed, %d compiled, %d from the cache, %d failed to compile, %.0f s\n", built.kernels,
+              built.compiled, built.cached, built.failed, built.seconds);
   Tally normal{"normal"}, contiguous{"contiguous"}, masked{"masked"};
-  const bool completed = run_sweep(options, normal, contiguous, masked);
+  const bool completed = run_cases(cases, options.verbose, normal, contiguous, masked);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   int failed = 0, passed = 0;

@@ -95,6 +95,13 @@ NormalProblem make_normal_problem(int64_t m, int64_t n, int64_t k, const Layouts
 
 void NormalProblem::run(Stream stream) const { fp8_gemm_nt(a.a, a.sa, b.b, b.sb, d, stream); }
 
+int64_t contiguous_total_rows(const std::vector<int64_t>& group_rows) {
+  const int64_t alignment = get_m_alignment_for_contiguous_layout();
+  int64_t total = 0;
+  for (int64_t rows : group_rows) total += ceil_div(rows, alignment) * alignment;
+  return total;
+}
+
 ContiguousProblem make_contiguous_problem(const std::vector<int64_t>& group_rows, int64_t n, int64_t k,
                                           const Layouts& layouts, uint64_t seed) {
   ContiguousProblem p;
@@ -129,7 +136,7 @@ void ContiguousProblem::run(Stream stream) const {
   m_grouped_fp8_gemm_nt_contiguous(a.a, a.sa, b.b, b.sb, d, m_indices_view, stream);
 }
 
-static int64_t mean_clipped_rows(const std::vector<int32_t>& masked_m, int64_t max_m) {
+int64_t masked_expected_m(const std::vector<int32_t>& masked_m, int64_t max_m) {
   int64_t sum = 0;
   for (int32_t rows : masked_m) sum += std::clamp<int64_t>(rows, 0, max_m);
   return std::max<int64_t>(1, masked_m.empty() ? 1 : sum / static_cast<int64_t>(masked_m.size()));
@@ -142,7 +149,7 @@ MaskedProblem make_masked_problem(int64_t groups, int64_t max_m, const std::vect
   MaskedProblem p;
   p.groups = groups, p.max_m = max_m, p.n = n, p.k = k;
   p.masked_m = masked_m;
-  p.expected_m = mean_clipped_rows(masked_m, max_m);
+  p.expected_m = masked_expected_m(masked_m, max_m);
   p.a = make_activations(groups, max_m, k, layouts.sa, activation_seed(seed));
   p.b = make_weights(groups, n, k, weight_seed(seed));
   p.masked_m_buffer = DeviceBuffer::from(masked_m);

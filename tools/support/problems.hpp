@@ -83,6 +83,7 @@ struct ContiguousProblem {
   void run(Stream stream) const;
 };
 // Each expert's segment is padded to get_m_alignment_for_contiguous_layout() rows.
+int64_t contiguous_total_rows(const std::vector<int64_t>& group_rows);
 ContiguousProblem make_contiguous_problem(const std::vector<int64_t>& group_rows, int64_t n, int64_t k,
                                           const Layouts& layouts, uint64_t seed);
 
@@ -100,7 +101,9 @@ struct MaskedProblem {
   void set_masked_m(const std::vector<int32_t>& values, Stream stream);
   void run(Stream stream) const;
 };
-// expected_m is the mean of the (clipped) masked_m values, at least 1.
+// The expected_m hint a masked problem passes: the mean of the masked_m values clipped to [0, max_m],
+// at least 1.
+int64_t masked_expected_m(const std::vector<int32_t>& masked_m, int64_t max_m);
 MaskedProblem make_masked_problem(int64_t groups, int64_t max_m, const std::vector<int32_t>& masked_m, int64_t n,
                                   int64_t k, const Layouts& layouts, uint64_t seed);
 
