@@ -30,7 +30,7 @@ struct BenchOptions {
   std::string suite = "deepseek-v3";
   bool suite_given = false;
   std::vector<std::string> shapes;
-  int iters = 50;
+  int iters = 100;
   std::string json_path;
   bool no_baselines = false;
   std::string sa_layout = "mn-major";
