@@ -31,73 +31,38 @@ constexpr int kDLCUDA = 2;
 constexpr int kDLCUDAHost = 3;
 constexpr int kDLCUDAManaged = 13;
 
-// The dtype an argument must have. Raw-bit integer dtypes are accepted where a framework has no FP8 or
-// BF16 type of its own (CuPy, NumPy) or cannot export it: uint8/int8 hold E4M3 codes, uint16 BF16 bits.
-enum class Expect { e4m3, f32, bf16, i32 };
-
-const char* expected_text(Expect e) {
-  switch (e) {
-    case Expect::e4m3:
-      return "float8_e4m3fn (or uint8/int8 holding E4M3 codes)";
-    case Expect::f32:
-      return "float32";
-    case Expect::bf16:
-      return "bfloat16 (or uint16 holding BF16 bits)";
-    case Expect::i32:
-      return "int32";
-  }
-  return "";
-}
-
-fp8gemm::DType library_dtype(Expect e) {
-  switch (e) {
-    case Expect::e4m3:
-      return fp8gemm::DType::e4m3;
-    case Expect::f32:
-      return fp8gemm::DType::f32;
-    case Expect::bf16:
-      return fp8gemm::DType::bf16;
-    case Expect::i32:
-      return fp8gemm::DType::i32;
-  }
-  return fp8gemm::DType::f32;
-}
-
-bool dtype_matches(nb::dlpack::dtype t, Expect e) {
+// Which DLPack dtypes stand for each library dtype. Raw-bit integer dtypes are accepted where a framework
+// has no FP8 or BF16 type of its own (CuPy, NumPy) or cannot export it: uint8/int8 hold E4M3 codes,
+// uint16 BF16 bits.
+bool dtype_matches(nb::dlpack::dtype t, fp8gemm::DType expect) {
   if (t.lanes != 1) return false;
-  switch (e) {
-    case Expect::e4m3:
+  switch (expect) {
+    case fp8gemm::DType::e4m3:
       return t.bits == 8 && (t.code == kDLFloat8_e4m3fn || t.code == kDLUInt || t.code == kDLInt);
-    case Expect::f32:
-      return t.bits == 32 && t.code == kDLFloat;
-    case Expect::bf16:
-      return t.bits == 16 && (t.code == kDLBfloat || t.code == kDLUInt);
-    case Expect::i32:
-      return t.bits == 32 && t.code == kDLInt;
+    case fp8gemm::DType::f32: return t.bits == 32 && t.code == kDLFloat;
+    case fp8gemm::DType::bf16: return t.bits == 16 && (t.code == kDLBfloat || t.code == kDLUInt);
+    case fp8gemm::DType::i32: return t.bits == 32 && t.code == kDLInt;
+    case fp8gemm::DType::f16: return t.bits == 16 && t.code == kDLFloat;
   }
   return false;
 }
 
+std::string expected_text(fp8gemm::DType expect) {
+  switch (expect) {
+    case fp8gemm::DType::e4m3: return "float8_e4m3fn (or uint8/int8 holding E4M3 codes)";
+    case fp8gemm::DType::bf16: return "bfloat16 (or uint16 holding BF16 bits)";
+    default: return fp8gemm::dtype_name(expect);
+  }
+}
+
 std::string dtype_text(nb::dlpack::dtype t) {
   // Names of the DLPack type codes (dlpack.h, DLDataTypeCode), for messages.
-  static const char* const kNames[] = {"int",
-                                       "uint",
-                                       "float",
-                                       "opaque",
-                                       "bfloat",
-                                       "complex",
-                                       "bool",
-                                       "float8_e3m4",
-                                       "float8_e4m3",
-                                       "float8_e4m3b11fnuz",
-                                       "float8_e4m3fn",
-                                       "float8_e4m3fnuz",
-                                       "float8_e5m2",
-                                       "float8_e5m2fnuz",
-                                       "float8_e8m0fnu",
-                                       "float6_e2m3fn",
-                                       "float6_e3m2fn",
-                                       "float4_e2m1fn"};
+  // clang-format off
+  static const char* const kNames[] = {
+      "int", "uint", "float", "opaque", "bfloat", "complex", "bool",
+      "float8_e3m4", "float8_e4m3", "float8_e4m3b11fnuz", "float8_e4m3fn", "float8_e4m3fnuz",
+      "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu", "float6_e2m3fn", "float6_e3m2fn", "float4_e2m1fn"};
+  // clang-format on
   std::string text;
   if (t.code < std::size(kNames)) {
     text = kNames[t.code];
@@ -111,12 +76,9 @@ std::string dtype_text(nb::dlpack::dtype t) {
 
 std::string device_text(int device_type) {
   switch (device_type) {
-    case kDLCPU:
-      return "on the CPU";
-    case kDLCUDAHost:
-      return "in pinned host memory (kDLCUDAHost)";
-    default:
-      return "on DLPack device type " + std::to_string(device_type);
+    case kDLCPU: return "on the CPU";
+    case kDLCUDAHost: return "in pinned host memory (kDLCUDAHost)";
+    default: return "on DLPack device type " + std::to_string(device_type);
   }
 }
 
@@ -128,7 +90,7 @@ struct Argument {
 
 // Imports obj through DLPack (or the buffer protocol) and checks its dtype. Outputs must be writable:
 // a producer that flags its export read-only (DLPack 1.0) is refused rather than written behind its back.
-Argument import_argument(nb::handle obj, const char* name, Expect expect, bool is_output) {
+Argument import_argument(nb::handle obj, const char* name, fp8gemm::DType expect, bool is_output) {
   Argument arg;
   // (Some nanobind releases cast None to an empty array: it is ruled out first.)
   bool imported = false;
@@ -155,7 +117,7 @@ Argument import_argument(nb::handle obj, const char* name, Expect expect, bool i
 }
 
 // Fills the view once the argument's dtype is known to be right: device, rank, strides (in elements).
-void make_view(Argument& arg, const char* name, Expect expect) {
+void make_view(Argument& arg, const char* name, fp8gemm::DType expect) {
   int device = arg.array.device_type();
   if (device != kDLCUDA && device != kDLCUDAManaged)
     throw fp8gemm::Error(std::string(name) + ": must be a CUDA tensor; got a tensor " + device_text(device));
@@ -164,7 +126,7 @@ void make_view(Argument& arg, const char* name, Expect expect) {
     throw fp8gemm::Error(std::string(name) + ": must have 1 to 3 dimensions; got " + std::to_string(ndim));
   fp8gemm::TensorView& v = arg.view;
   v.data = arg.array.data();
-  v.dtype = library_dtype(expect);
+  v.dtype = expect;
   v.ndim = ndim;
   for (int i = 0; i < ndim; ++i) {
     v.shape[i] = static_cast<int64_t>(arg.array.shape(i));
@@ -175,17 +137,17 @@ void make_view(Argument& arg, const char* name, Expect expect) {
 struct Spec {
   nb::handle obj;
   const char* name;
-  Expect expect;
+  fp8gemm::DType expect;
   bool is_output;
 };
 
 // The five arguments every entry point takes, in order.
 std::vector<Spec> gemm_specs(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::handle d) {
-  return {{a, "a", Expect::e4m3, false},
-          {sa, "sa", Expect::f32, false},
-          {b, "b", Expect::e4m3, false},
-          {sb, "sb", Expect::f32, false},
-          {d, "d", Expect::bf16, true}};
+  return {{a, "a", fp8gemm::DType::e4m3, false},
+          {sa, "sa", fp8gemm::DType::f32, false},
+          {b, "b", fp8gemm::DType::e4m3, false},
+          {sb, "sb", fp8gemm::DType::f32, false},
+          {d, "d", fp8gemm::DType::bf16, true}};
 }
 
 // Imports every argument and checks all dtypes first, then all devices, so that each rule is reported
@@ -208,7 +170,7 @@ void fp8_gemm_nt(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::h
 void m_grouped_contiguous(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::handle d, nb::handle m_indices,
                           uintptr_t stream) {
   std::vector<Spec> specs = gemm_specs(a, sa, b, sb, d);
-  specs.push_back({m_indices, "m_indices", Expect::i32, false});
+  specs.push_back({m_indices, "m_indices", fp8gemm::DType::i32, false});
   const std::vector<Argument> t = take_arguments(specs);
   nb::gil_scoped_release release;
   fp8gemm::m_grouped_fp8_gemm_nt_contiguous(t[0].view, t[1].view, t[2].view, t[3].view, t[4].view, t[5].view,
@@ -218,7 +180,7 @@ void m_grouped_contiguous(nb::handle a, nb::handle sa, nb::handle b, nb::handle 
 void m_grouped_masked(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, nb::handle d, nb::handle masked_m,
                       int64_t expected_m, uintptr_t stream) {
   std::vector<Spec> specs = gemm_specs(a, sa, b, sb, d);
-  specs.push_back({masked_m, "masked_m", Expect::i32, false});
+  specs.push_back({masked_m, "masked_m", fp8gemm::DType::i32, false});
   const std::vector<Argument> t = take_arguments(specs);
   nb::gil_scoped_release release;
   fp8gemm::m_grouped_fp8_gemm_nt_masked(t[0].view, t[1].view, t[2].view, t[3].view, t[4].view, t[5].view, expected_m,
