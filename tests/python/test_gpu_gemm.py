@@ -135,6 +135,27 @@ def test_m_grouped_contiguous(torch_gpu, groups, n, k, seed):
     assert d[m_indices == -1].isnan().all(), "padding rows must stay untouched"
 
 
+def test_m_grouped_contiguous_skips_out_of_range_indices(torch_gpu):
+    # Rows whose index is outside [-1, G) are skipped like padding: no access outside B, D untouched.
+    torch = torch_gpu
+    groups, n, k = 3, 256, 512
+    m_indices = contiguous_layout(torch, [100, 128, 5])
+    bad_rows = torch.tensor([110, 111, 300, 301], device="cuda")
+    m_indices[bad_rows] = torch.tensor([groups, 1 << 20, -2, -(1 << 20)], dtype=torch.int32, device="cuda")
+    m = m_indices.numel()
+    x = torch.randn(m, k, device="cuda", dtype=torch.bfloat16)
+    w = torch.randn(groups, n, k, device="cuda", dtype=torch.bfloat16)
+    (a, sa), (b, sb) = fp8gemm.per_token_cast_to_fp8(x), fp8gemm.per_block_cast_to_fp8(w)
+    d = poisoned(torch, m, n)
+    fp8gemm.m_grouped_fp8_gemm_nt_contiguous((a, sa), (b, sb), d, m_indices)
+    torch.cuda.synchronize()
+    assert d[(m_indices < 0) | (m_indices >= groups)].isnan().all()
+    a64, b64 = dequantize_activations(a, sa), dequantize_weights(b, sb)
+    for g in range(groups):
+        rows = m_indices == g
+        assert diff(d[rows], a64[rows] @ b64[g].T) < TOLERANCE, f"group {g}"
+
+
 def masked_operands(torch, groups, max_m, n, k):
     (a, sa), (b, sb) = quantized_operands(torch, max_m, n, k, groups=groups)
     return (a, sa), (b, sb), poisoned(torch, groups, max_m, n)
