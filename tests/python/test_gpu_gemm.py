@@ -24,10 +24,12 @@ SHAPES = [
 ]
 
 
-def quantized_operands(torch, m, n, k, groups=None):
-    lead = () if groups is None else (groups,)
-    x = torch.randn(*lead, m, k, device="cuda", dtype=torch.bfloat16)
-    w = torch.randn(*lead, n, k, device="cuda", dtype=torch.bfloat16)
+def quantized_operands(torch, m, n, k, groups=None, weight_groups=None):
+    """Random (a, sa), (b, sb): A [m, K] or [groups, m, K]; B [N, K] or [groups or weight_groups, N, K]."""
+    rows = () if groups is None else (groups,)
+    weights = rows if weight_groups is None else (weight_groups,)
+    x = torch.randn(*rows, m, k, device="cuda", dtype=torch.bfloat16)
+    w = torch.randn(*weights, n, k, device="cuda", dtype=torch.bfloat16)
     return fp8gemm.per_token_cast_to_fp8(x), fp8gemm.per_block_cast_to_fp8(w)
 
 
@@ -111,18 +113,11 @@ def contiguous_layout(torch, group_rows):
     return torch.tensor(indices, dtype=torch.int32, device="cuda")
 
 
-@pytest.mark.parametrize("groups, n, k, seed", [(1, 256, 128, 0), (4, 4096, 7168, 1), (8, 7168, 2048, 2),
-                                                (5, 520, 1040, 3), (16, 128, 256, 4)])
-def test_m_grouped_contiguous(torch_gpu, groups, n, k, seed):
-    torch = torch_gpu
-    rng = random.Random(seed)
-    group_rows = [rng.choice([0, 1, 77, 128, 300, 513]) for _ in range(groups)]
-    group_rows[0] = max(group_rows[0], 1)
-    m_indices = contiguous_layout(torch, group_rows)
+def run_contiguous(torch, groups, n, k, m_indices):
+    """Runs the contiguous GEMM for m_indices on random operands; checks every group's rows against
+    the reference and that every other row (index outside [0, G): padding) stays untouched."""
     m = m_indices.numel()
-    x = torch.randn(m, k, device="cuda", dtype=torch.bfloat16)
-    w = torch.randn(groups, n, k, device="cuda", dtype=torch.bfloat16)
-    (a, sa), (b, sb) = fp8gemm.per_token_cast_to_fp8(x), fp8gemm.per_block_cast_to_fp8(w)
+    (a, sa), (b, sb) = quantized_operands(torch, m, n, k, weight_groups=groups)
     d = poisoned(torch, m, n)
     fp8gemm.m_grouped_fp8_gemm_nt_contiguous((a, sa), (b, sb), d, m_indices)
     torch.cuda.synchronize()
@@ -132,28 +127,25 @@ def test_m_grouped_contiguous(torch_gpu, groups, n, k, seed):
         rows = m_indices == g
         if rows.any():
             assert diff(d[rows], a64[rows] @ b64[g].T) < TOLERANCE, f"group {g}"
-    assert d[m_indices == -1].isnan().all(), "padding rows must stay untouched"
+    assert d[(m_indices < 0) | (m_indices >= groups)].isnan().all(), "padding rows must stay untouched"
+
+
+@pytest.mark.parametrize("groups, n, k, seed", [(1, 256, 128, 0), (4, 4096, 7168, 1), (8, 7168, 2048, 2),
+                                                (5, 520, 1040, 3), (16, 128, 256, 4)])
+def test_m_grouped_contiguous(torch_gpu, groups, n, k, seed):
+    rng = random.Random(seed)
+    group_rows = [rng.choice([0, 1, 77, 128, 300, 513]) for _ in range(groups)]
+    group_rows[0] = max(group_rows[0], 1)
+    run_contiguous(torch_gpu, groups, n, k, contiguous_layout(torch_gpu, group_rows))
 
 
 def test_m_grouped_contiguous_skips_out_of_range_indices(torch_gpu):
     # Rows whose index is outside [-1, G) are skipped like padding: no access outside B, D untouched.
     torch = torch_gpu
-    groups, n, k = 3, 256, 512
     m_indices = contiguous_layout(torch, [100, 128, 5])
     bad_rows = torch.tensor([110, 111, 300, 301], device="cuda")
-    m_indices[bad_rows] = torch.tensor([groups, 1 << 20, -2, -(1 << 20)], dtype=torch.int32, device="cuda")
-    m = m_indices.numel()
-    x = torch.randn(m, k, device="cuda", dtype=torch.bfloat16)
-    w = torch.randn(groups, n, k, device="cuda", dtype=torch.bfloat16)
-    (a, sa), (b, sb) = fp8gemm.per_token_cast_to_fp8(x), fp8gemm.per_block_cast_to_fp8(w)
-    d = poisoned(torch, m, n)
-    fp8gemm.m_grouped_fp8_gemm_nt_contiguous((a, sa), (b, sb), d, m_indices)
-    torch.cuda.synchronize()
-    assert d[(m_indices < 0) | (m_indices >= groups)].isnan().all()
-    a64, b64 = dequantize_activations(a, sa), dequantize_weights(b, sb)
-    for g in range(groups):
-        rows = m_indices == g
-        assert diff(d[rows], a64[rows] @ b64[g].T) < TOLERANCE, f"group {g}"
+    m_indices[bad_rows] = torch.tensor([3, 1 << 20, -2, -(1 << 20)], dtype=torch.int32, device="cuda")
+    run_contiguous(torch, 3, 256, 512, m_indices)
 
 
 def masked_operands(torch, groups, max_m, n, k):
