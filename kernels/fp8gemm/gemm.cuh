@@ -138,61 +138,96 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank,
                                                                 threadIdx.x == 0);
     Tile tile;
-    float acc[kAccumulators];
+    // Two scratch accumulators when registers allow: the tensor cores work on K block kb+1 while
+    // this warpgroup promotes kb.
+    constexpr bool kOverlap = kBlockN <= 128;
+    float acc0[kAccumulators];
+    float acc1[kOverlap ? kAccumulators : 1];
     float out[kAccumulators];
     int it = 0;
+
+    // Wait for iteration i's stage and issue its four wgmma into `acc`.
+    auto issue = [&](int i, float* acc) {
+      const int s = i % kStages;
+      ptx::mbarrier_wait(&full[s], (i / kStages) & 1);
+#pragma unroll
+      for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(acc[r]);
+      ptx::wgmma_fence();
+#pragma unroll
+      for (int k = 0; k < kBlockK / 32; ++k) {
+        const u64 desc_a = ptx::smem_descriptor_sw128(smem_a(s) + wg * 64 * kBlockK + k * 32);
+        const u64 desc_b = ptx::smem_descriptor_sw128(smem_b(s) + k * 32);
+        Mma::mma(desc_a, desc_b, acc, k > 0);
+      }
+      ptx::wgmma_commit();
+    };
+
+    // Iteration i's wgmma have completed: free its stage and promote `acc` into `out` with its scales.
+    auto retire = [&](int i, float* acc, int n0_in_scale_block) {
+      const int s = i % kStages;
+#pragma unroll
+      for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(acc[r]);
+      const float sa0 = smem_sa(s)[wg * 64 + frag_row];
+      const float sa1 = smem_sa(s)[wg * 64 + frag_row + 8];
+      const float sb0 = smem_sb(s)[0];
+      const float sb1 = smem_sb(s)[1];
+      // The stage's tiles and scales have been read: give it back to the producers of every CTA
+      // that writes into it.
+      if (lane < kCluster) {
+        if constexpr (kCluster == 1) {
+          ptx::mbarrier_arrive(&empty[s]);
+        } else {
+          ptx::mbarrier_arrive_cluster(&empty[s], lane);
+        }
+      }
+      const float first0 = sa0 * sb0, first1 = sa1 * sb0;
+      const float second0 = sa0 * sb1, second1 = sa1 * sb1;
+#pragma unroll
+      for (int j = 0; j < kBlockN / 8; ++j) {
+        const bool first = !kTwoScales || n0_in_scale_block + j * 8 < 128;
+        const float s0 = first ? first0 : second0;
+        const float s1 = first ? first1 : second1;
+        out[j * 4 + 0] += acc[j * 4 + 0] * s0;
+        out[j * 4 + 1] += acc[j * 4 + 1] * s0;
+        out[j * 4 + 2] += acc[j * 4 + 2] * s1;
+        out[j * 4 + 3] += acc[j * 4 + 3] * s1;
+      }
+    };
+
     while (scheduler.next(tile)) {
       const int n0 = tile.n_block * kBlockN;
       const int n0_in_scale_block = n0 % 128;
 #pragma unroll
       for (int i = 0; i < kAccumulators; ++i) out[i] = 0.0f;
 
-      for (int kb = 0; kb < kKBlocks; ++kb, ++it) {
-        const int s = it % kStages;
-        ptx::mbarrier_wait(&full[s], (it / kStages) & 1);
-        const float sa0 = smem_sa(s)[wg * 64 + frag_row];
-        const float sa1 = smem_sa(s)[wg * 64 + frag_row + 8];
-        const float sb0 = smem_sb(s)[0];
-        const float sb1 = smem_sb(s)[1];
-
-#pragma unroll
-        for (int i = 0; i < kAccumulators; ++i) ptx::fence_register(acc[i]);
-        ptx::wgmma_fence();
-#pragma unroll
-        for (int k = 0; k < kBlockK / 32; ++k) {
-          const u64 desc_a = ptx::smem_descriptor_sw128(smem_a(s) + wg * 64 * kBlockK + k * 32);
-          const u64 desc_b = ptx::smem_descriptor_sw128(smem_b(s) + k * 32);
-          Mma::mma(desc_a, desc_b, acc, k > 0);
-        }
-        ptx::wgmma_commit();
-        ptx::wgmma_wait<0>();
-#pragma unroll
-        for (int i = 0; i < kAccumulators; ++i) ptx::fence_register(acc[i]);
-
-        // The stage's tiles and scales have been read: give it back to the producers of every CTA
-        // that writes into it.
-        if (lane < kCluster) {
-          if constexpr (kCluster == 1) {
-            ptx::mbarrier_arrive(&empty[s]);
+      if constexpr (kOverlap) {
+        issue(it, acc0);
+        for (int kb = 0; kb < kKBlocks; kb += 2) {
+          if (kb + 1 < kKBlocks) {
+            issue(it + kb + 1, acc1);
+            ptx::wgmma_wait<1>();
           } else {
-            ptx::mbarrier_arrive_cluster(&empty[s], lane);
+            ptx::wgmma_wait<0>();
+          }
+          retire(it + kb, acc0, n0_in_scale_block);
+          if (kb + 1 < kKBlocks) {
+            if (kb + 2 < kKBlocks) {
+              issue(it + kb + 2, acc0);
+              ptx::wgmma_wait<1>();
+            } else {
+              ptx::wgmma_wait<0>();
+            }
+            retire(it + kb + 1, acc1, n0_in_scale_block);
           }
         }
-
-        // Promotion into FP32 with this K block's scales.
-        const float first0 = sa0 * sb0, first1 = sa1 * sb0;
-        const float second0 = sa0 * sb1, second1 = sa1 * sb1;
-#pragma unroll
-        for (int j = 0; j < kBlockN / 8; ++j) {
-          const bool first = !kTwoScales || n0_in_scale_block + j * 8 < 128;
-          const float s0 = first ? first0 : second0;
-          const float s1 = first ? first1 : second1;
-          out[j * 4 + 0] += acc[j * 4 + 0] * s0;
-          out[j * 4 + 1] += acc[j * 4 + 1] * s0;
-          out[j * 4 + 2] += acc[j * 4 + 2] * s1;
-          out[j * 4 + 3] += acc[j * 4 + 3] * s1;
+      } else {
+        for (int kb = 0; kb < kKBlocks; ++kb) {
+          issue(it + kb, acc0);
+          ptx::wgmma_wait<0>();
+          retire(it + kb, acc0, n0_in_scale_block);
         }
       }
+      it += kKBlocks;
 
       // Epilogue: BF16 fragments -> staging tile -> 16-byte stores of the rows this layout may write.
 #pragma unroll

@@ -1,6 +1,7 @@
 // The entry points: argument checks, then config choice, kernel lookup and launch on the caller's stream.
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -62,6 +63,48 @@ CUfunction kernel_for(const KernelConfig& c) {
   return runtime::load_kernel(cubin, name, c.smem_bytes);
 }
 
+// Clusters of this kernel that fit on the device at once: the persistent grid must not exceed it (a
+// GPC with an odd number of free SMs cannot host a pair), or the extra clusters would run as a second
+// wave.
+int resident_clusters(CUfunction kernel, const CUlaunchConfig& config, const KernelConfig& c) {
+  static std::mutex mutex;
+  static std::map<std::pair<CUfunction, int>, int> known;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = known.find({kernel, c.num_sms});
+  if (it != known.end()) return it->second;
+  int clusters = 0;
+  runtime::check(runtime::driver().OccupancyMaxActiveClusters(&clusters, kernel, &config),
+                 "cuOccupancyMaxActiveClusters");
+  if (env_flag("FP8GEMM_JIT_VERBOSE"))
+    std::fprintf(stderr, "fp8gemm: %d clusters of %d resident for %s\n", clusters, c.cluster, c.name().c_str());
+  clusters = std::max(1, std::min(clusters, c.num_sms / c.cluster));
+  known.emplace(std::make_pair(kernel, c.num_sms), clusters);
+  return clusters;
+}
+
+// FP8GEMM_CONFIG="BLOCK_M,BLOCK_N,STAGES,CLUSTER" replaces the heuristic's choice (for tuning).
+void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts) {
+  const char* v = std::getenv("FP8GEMM_CONFIG");
+  if (v == nullptr || *v == '\0') return;
+  int bm = 0, bn = 0, stages = 0, cluster = 0;
+  if (std::sscanf(v, "%d,%d,%d,%d", &bm, &bn, &stages, &cluster) != 4)
+    throw Error("FP8GEMM_CONFIG: expected BLOCK_M,BLOCK_N,STAGES,CLUSTER, got \"" + std::string(v) + "\"");
+  const auto& bns = heuristics::block_n_candidates();
+  if ((bm != 64 && bm != 128) || std::find(bns.begin(), bns.end(), bn) == bns.end() || stages < 1 ||
+      (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0))
+    throw Error("FP8GEMM_CONFIG: unsupported configuration \"" + std::string(v) + "\"");
+  c.block_m = bm;
+  c.math_warpgroups = bm / 64;
+  c.block_n = bn;
+  c.stages = stages;
+  c.cluster = cluster;
+  c.smem_bytes = heuristics::smem_bytes(c);
+  if (c.smem_bytes > facts.smem_per_block)
+    throw Error("FP8GEMM_CONFIG: \"" + std::string(v) + "\" needs " + std::to_string(c.smem_bytes) +
+                " bytes of shared memory, the device has " + std::to_string(facts.smem_per_block));
+  c.num_sms = facts.num_sms - facts.num_sms % cluster;
+}
+
 const runtime::DeviceInfo& hopper_device() {
   const runtime::DeviceInfo& dev = runtime::current_device_info();
   if (dev.major != 9 || dev.minor != 0)
@@ -79,6 +122,7 @@ void run(const Launch& L) {
   facts.num_sms = requested > 0 ? std::min(requested, dev.sm_count) : dev.sm_count;
   facts.smem_per_block = dev.smem_per_block_optin;
   KernelConfig c = heuristics::choose_config({L.layout, L.heuristic_m, L.n, L.k, L.groups}, facts);
+  override_config(c, facts);
   c.check_indices = L.layout == Layout::contiguous && env_flag("FP8GEMM_CHECK_INDICES");
   const CUfunction kernel = kernel_for(c);
 
@@ -117,6 +161,7 @@ void run(const Launch& L) {
   config.hStream = reinterpret_cast<CUstream>(L.stream);
   config.attrs = &cluster;
   config.numAttrs = 1;
+  if (c.cluster > 1) config.gridDimX = static_cast<unsigned>(resident_clusters(kernel, config, c) * c.cluster);
   void* args[] = {const_cast<CUtensorMap*>(&tma_a), const_cast<CUtensorMap*>(&tma_b), &params};
   runtime::check(runtime::driver().LaunchKernelEx(&config, kernel, args, nullptr), "cuLaunchKernelEx (fp8gemm)");
 }

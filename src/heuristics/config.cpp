@@ -63,6 +63,7 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // one tile, which grows with BLOCK_N plus a fixed per-tile part (prologue, epilogue); ties go to
   // the wider tile (fewer reloads of A).
   double best_cost = 0;
+  best.block_n = 0;
   for (int bn : block_n_candidates()) {
     const int64_t waves = ceil_div(tile_count(p, best.block_m, bn), sms);
     const double cost = static_cast<double>(waves) * (bn + 16);

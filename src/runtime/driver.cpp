@@ -90,6 +90,7 @@ Driver load_driver() {
   resolver.resolve(d.LaunchKernelEx, "cuLaunchKernelEx");
   resolver.resolve(d.TensorMapEncodeTiled, "cuTensorMapEncodeTiled");
   resolver.resolve(d.PointerGetAttribute, "cuPointerGetAttribute");
+  resolver.resolve(d.OccupancyMaxActiveClusters, "cuOccupancyMaxActiveClusters");
 
   CUresult r = d.Init(0);
   if (r != CUDA_SUCCESS) {

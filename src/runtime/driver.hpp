@@ -28,6 +28,7 @@ struct Driver {
   decltype(&::cuLaunchKernelEx) LaunchKernelEx;
   decltype(&::cuTensorMapEncodeTiled) TensorMapEncodeTiled;
   decltype(&::cuPointerGetAttribute) PointerGetAttribute;
+  decltype(&::cuOccupancyMaxActiveClusters) OccupancyMaxActiveClusters;
 };
 
 // The loaded driver; throws fp8gemm::Error (naming the library looked for) when it cannot be loaded.
