@@ -37,9 +37,16 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   constexpr int kNScaleBlocks = (kN + 127) / 128;
   constexpr int kMathWarpgroups = kBlockM / 64;
   constexpr int kMathThreads = 128 * kMathWarpgroups;
-  constexpr int kAccumulators = kBlockN / 2;  // per thread: m64nN FP32 fragment
+  // BLOCK_N = 256 runs as two wgmma of N = 128 (one per 128-column half) into one scratch accumulator,
+  // each promoted into its half of the output: the scratch registers of an n256 wgmma would not fit
+  // beside the FP32 output. Wider tiles halve the operand bytes each SM takes in per FLOP.
+  constexpr int kSplits = kBlockN > 160 ? kBlockN / 128 : 1;
+  constexpr int kMmaN = kBlockN / kSplits;
+  static_assert(kSplits == 1 || kMmaN == 128, "BLOCK_N above 160 must be a multiple of 128");
+  constexpr int kAccumulators = kMmaN / 2;  // per thread: m64nN FP32 fragment of one wgmma
+  constexpr int kOutputs = kBlockN / 2;
   // Whether a tile's columns can straddle two 128-wide B-scale blocks (BLOCK_N not dividing 128).
-  constexpr bool kTwoScales = (128 % kBlockN) != 0;
+  constexpr bool kTwoScales = (128 % kMmaN) != 0;
   constexpr SmemPlan plan(kBlockM, kBlockN, kStages);
   static_assert(kBlockM == 64 || kBlockM == 128, "BLOCK_M is 64 or 128");
   static_assert(kBlockN % 8 == 0 && kBlockN >= 8 && kBlockN <= 256, "wgmma N");
@@ -143,27 +150,28 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     constexpr bool kOverlap = kBlockN <= 128;
     float acc0[kAccumulators];
     float acc1[kOverlap ? kAccumulators : 1];
-    float out[kAccumulators];
+    float out[kOutputs];
     int it = 0;
 
     // Wait for iteration i's stage and issue its four wgmma into `acc`.
-    auto issue = [&](int i, float* acc) {
+    auto issue = [&](int i, float* acc, int part = 0) {
       const int s = i % kStages;
-      ptx::mbarrier_wait(&full[s], (i / kStages) & 1);
+      if (part == 0) ptx::mbarrier_wait(&full[s], (i / kStages) & 1);
 #pragma unroll
       for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(acc[r]);
       ptx::wgmma_fence();
 #pragma unroll
       for (int k = 0; k < kBlockK / 32; ++k) {
         const u64 desc_a = ptx::smem_descriptor_sw128(smem_a(s) + wg * 64 * kBlockK + k * 32);
-        const u64 desc_b = ptx::smem_descriptor_sw128(smem_b(s) + k * 32);
+        const u64 desc_b = ptx::smem_descriptor_sw128(smem_b(s) + part * kMmaN * kBlockK + k * 32);
         Mma::mma(desc_a, desc_b, acc, k > 0);
       }
       ptx::wgmma_commit();
     };
 
-    // Iteration i's wgmma have completed: free its stage and promote `acc` into `out` with its scales.
-    auto retire = [&](int i, float* acc, int n0_in_scale_block) {
+    // Iteration i's wgmma have completed: read its scales, free its stage, and promote `acc` (the
+    // wgmma of column part `part`) into `out` with them.
+    auto retire = [&](int i, float* acc, int n0_in_scale_block, int part = 0) {
       const int s = i % kStages;
 #pragma unroll
       for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(acc[r]);
@@ -171,26 +179,29 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       const float sa1 = smem_sa(s)[wg * 64 + frag_row + 8];
       const float sb0 = smem_sb(s)[0];
       const float sb1 = smem_sb(s)[1];
-      // The stage's tiles and scales have been read: give it back to the producers of every CTA
-      // that writes into it.
-      if (lane < kCluster) {
+      // Once the last part is done, the stage's tiles and scales have been read: give it back to the
+      // producers of every CTA that writes into it.
+      if (part == kSplits - 1 && lane < kCluster) {
         if constexpr (kCluster == 1) {
           ptx::mbarrier_arrive(&empty[s]);
         } else {
           ptx::mbarrier_arrive_cluster(&empty[s], lane);
         }
       }
-      const float first0 = sa0 * sb0, first1 = sa1 * sb0;
+      // Split tiles: each part is one whole 128-wide B-scale block (sb0, then sb1).
+      const float sb_first = part == 0 ? sb0 : sb1;
+      const float first0 = sa0 * sb_first, first1 = sa1 * sb_first;
       const float second0 = sa0 * sb1, second1 = sa1 * sb1;
+      float* target = out + part * kAccumulators;
 #pragma unroll
-      for (int j = 0; j < kBlockN / 8; ++j) {
+      for (int j = 0; j < kMmaN / 8; ++j) {
         const bool first = !kTwoScales || n0_in_scale_block + j * 8 < 128;
         const float s0 = first ? first0 : second0;
         const float s1 = first ? first1 : second1;
-        out[j * 4 + 0] += acc[j * 4 + 0] * s0;
-        out[j * 4 + 1] += acc[j * 4 + 1] * s0;
-        out[j * 4 + 2] += acc[j * 4 + 2] * s1;
-        out[j * 4 + 3] += acc[j * 4 + 3] * s1;
+        target[j * 4 + 0] += acc[j * 4 + 0] * s0;
+        target[j * 4 + 1] += acc[j * 4 + 1] * s0;
+        target[j * 4 + 2] += acc[j * 4 + 2] * s1;
+        target[j * 4 + 3] += acc[j * 4 + 3] * s1;
       }
     };
 
@@ -198,7 +209,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       const int n0 = tile.n_block * kBlockN;
       const int n0_in_scale_block = n0 % 128;
 #pragma unroll
-      for (int i = 0; i < kAccumulators; ++i) out[i] = 0.0f;
+      for (int i = 0; i < kOutputs; ++i) out[i] = 0.0f;
 
       if constexpr (kOverlap) {
         issue(it, acc0);
@@ -222,9 +233,12 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         }
       } else {
         for (int kb = 0; kb < kKBlocks; ++kb) {
-          issue(it + kb, acc0);
-          ptx::wgmma_wait<0>();
-          retire(it + kb, acc0, n0_in_scale_block);
+#pragma unroll
+          for (int part = 0; part < kSplits; ++part) {
+            issue(it + kb, acc0, part);
+            ptx::wgmma_wait<0>();
+            retire(it + kb, acc0, n0_in_scale_block, part);
+          }
         }
       }
       it += kKBlocks;

@@ -43,6 +43,7 @@ const std::vector<int>& block_n_candidates() {
     std::vector<int> v;
     for (int n = 16; n <= 160; n += 8)
       if (n <= 128 + std::gcd(n, 128)) v.push_back(n);  // at most two B-scale blocks per tile
+    v.push_back(256);  // two 128-wide halves (see gemm.cuh)
     return v;
   }();
   return candidates;
@@ -55,23 +56,34 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   best.k = static_cast<int>(p.k);
   const int sms = std::max(dev.num_sms, 1);
 
-  // Rows per CTA: one math warpgroup (64) while the problem is thin, else two (128).
-  best.block_m = p.m <= 64 ? 64 : 128;
-  best.math_warpgroups = best.block_m / 64;
-
-  // BLOCK_N: the least padded work over the waves of the persistent grid. A wave costs the time of
-  // one tile, which grows with BLOCK_N plus a fixed per-tile part (prologue, epilogue); ties go to
-  // the wider tile (fewer reloads of A).
+  // Block shape: the least time over the waves of the persistent grid, with a tile's time per K block
+  // modelled from H100 measurements (bench/results/NOTES.md): a fixed part worth ~96 columns of wgmma
+  // work (barriers, issue, data arriving) plus the columns; tiles wider than 128 lose the overlap of
+  // promotion and wgmma (x1.19) or run as two 128-wide halves (256: 401 units, ~10% better per FLOP
+  // than 128 because each SM takes in half the operand bytes per FLOP). One math warpgroup (BLOCK_M 64)
+  // costs 0.62 of two. Ties go to the wider tile.
+  auto unit_cost = [](int block_m, int block_n) {
+    double units = block_n == 256 ? 401.0 : (block_n + 96.0) * (block_n > 128 ? 1.19 : 1.0);
+    return block_m == 64 ? units * 0.62 : units;
+  };
+  const int64_t k_blocks = ceil_div(p.k, 128);
   double best_cost = 0;
   best.block_n = 0;
-  for (int bn : block_n_candidates()) {
-    const int64_t waves = ceil_div(tile_count(p, best.block_m, bn), sms);
-    const double cost = static_cast<double>(waves) * (bn + 16);
-    if (best.block_n == 0 || cost < best_cost || (cost == best_cost && bn > best.block_n)) {
-      best_cost = cost;
-      best.block_n = bn;
+  for (int bm : {64, 128}) {
+    if (bm == 64 && p.m > 128) continue;  // thin problems only: two warpgroups win once there are rows
+    for (int bn : block_n_candidates()) {
+      if (SmemPlan(bm, bn, 3).total > dev.smem_per_block) continue;
+      const int64_t waves = ceil_div(tile_count(p, bm, bn), sms);
+      const double cost = static_cast<double>(waves) * static_cast<double>(k_blocks) * unit_cost(bm, bn);
+      if (best.block_n == 0 || cost < best_cost * 0.999 ||
+          (cost <= best_cost * 1.001 && (bn > best.block_n || (bn == best.block_n && bm > best.block_m)))) {
+        best_cost = cost;
+        best.block_m = bm;
+        best.block_n = bn;
+      }
     }
   }
+  best.math_warpgroups = best.block_m / 64;
 
   // Cluster of two sharing A (multicast) when several n blocks reuse each A block and they pair up.
   const int64_t n_blocks = ceil_div(p.n, best.block_n);
