@@ -222,10 +222,14 @@ void Benchmark::dense_baselines(BenchResult& result, const Activations& a, const
   const LtGemm per_tensor(*lt_, LtKind::fp8_per_tensor, m, n, k);
   result.lt_per_tensor.note = per_tensor.refusal();
   if (per_tensor.available()) {
-    const DeviceBuffer unit_scales = DeviceBuffer::from(std::vector<float>{1.0f, 1.0f});
+    // One allocation per scale: cuBLASLt's FP8 kernels want 16-byte aligned pointers, and the algorithm
+    // its heuristic picked for aligned placeholders is refused at run time (NOT_SUPPORTED) for a scale
+    // 4 bytes into a buffer.
+    const DeviceBuffer a_scale = DeviceBuffer::from(std::vector<float>{1.0f});
+    const DeviceBuffer b_scale = DeviceBuffer::from(std::vector<float>{1.0f});
     auto launch = [&] {
-      const cublasStatus_t status = per_tensor.run(a.a_buffer.get(), b.b_buffer.get(), unit_scales.as<float>(),
-                                                   unit_scales.as<float>() + 1, d.get(), stream_);
+      const cublasStatus_t status = per_tensor.run(a.a_buffer.get(), b.b_buffer.get(), a_scale.as<float>(),
+                                                   b_scale.as<float>(), d.get(), stream_);
       if (status != CUBLAS_STATUS_SUCCESS) throw CudaError("cuBLASLt refused (matmul: " + cublas_status_name(status) + ")");
     };
     try {

@@ -61,7 +61,8 @@ class LtGemm {
 
   // a [M, K] and b [N, K] row-major (E4M3, or BF16 for the bf16 kind), d [M, N] BF16 row-major.
   // Scales on the device: block-scaled: lt_activation_scales / lt_weight_scales layouts; per-tensor:
-  // one float each; bf16: ignored. Returns cuBLASLt's status.
+  // one float each; bf16: ignored. Every pointer 16-byte aligned (cuBLASLt's FP8 rule; the algorithm is
+  // picked for aligned pointers and refused, CUBLAS_STATUS_NOT_SUPPORTED, for others). Returns cuBLASLt's status.
   cublasStatus_t run(const void* a, const void* b, const float* a_scale, const float* b_scale, void* d,
                      cudaStream_t stream) const;
 
