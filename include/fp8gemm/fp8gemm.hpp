@@ -61,6 +61,25 @@ void m_grouped_fp8_gemm_nt_masked(const TensorView& a, const TensorView& sa, con
                                   const TensorView& sb, const TensorView& d, const TensorView& masked_m,
                                   int64_t expected_m, Stream stream = nullptr);
 
+// Quantization to E4M3 on the device, bit for bit as the CPU reference (src/reference): per group,
+// scale = max(amax, 1e-4) / 448 in FP32, rounded up to a power of two with pow2_scales (UE8M0-style),
+// and q = e4m3(x / scale) with a true division, round to nearest even, saturated to ±448. NaN inputs
+// do not count towards amax and stay NaN (same sign). K need not be a multiple of 128: the last group
+// is short. Kb = ceil(K/128), Nb = ceil(N/128).
+//   per_token_cast_to_fp8 (activations, one scale per row and 128 columns):
+//     x [M, K] or [G, M, K]; q [M, K] or [G, M, K]; scales [M, Kb] or [G, M, Kb].
+//   per_block_cast_to_fp8 (weights, one scale per 128x128 block):
+//     w [N, K] or [G, N, K]; q [N, K] or [G, N, K]; scales [Nb, Kb] or [G, Nb, Kb].
+// x / w: bf16, f16 or f32; q: e4m3; scales: f32. x, w and q are row-major along K (stride 1, any row and
+// group strides; rows whose start is 16-byte aligned take the fast path). The scales' last two
+// dimensions are MN-major (stride 1 over rows: with the leading dimension get_tma_aligned_size(M, 4),
+// the layout the GEMMs read for sa) or row-major, groups not overlapping. Every tensor on the current
+// CUDA device, a Hopper (sm_90) device.
+void per_token_cast_to_fp8(const TensorView& x, const TensorView& q, const TensorView& scales,
+                           bool pow2_scales = false, Stream stream = nullptr);
+void per_block_cast_to_fp8(const TensorView& w, const TensorView& q, const TensorView& scales,
+                           bool pow2_scales = false, Stream stream = nullptr);
+
 // Number of SMs the persistent kernels use (0 = all of the device's).
 void set_num_sms(int num_sms);
 int get_num_sms();

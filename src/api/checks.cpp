@@ -91,6 +91,14 @@ bool scale_layout_ok(const TensorView& sa) {
   return row_major || mn_major;
 }
 
+const runtime::DeviceInfo& hopper_device() {
+  const runtime::DeviceInfo& dev = runtime::current_device_info();
+  if (dev.major != 9 || dev.minor != 0)
+    throw Error("device: fp8gemm needs a Hopper GPU (sm_90); the current device is " + dev.name + " (sm_" +
+                std::to_string(dev.major) + std::to_string(dev.minor) + ")");
+  return dev;
+}
+
 void check_problem(int64_t n, int64_t k) {
   if (n < 8 || n % 8 != 0) throw Error("N (b.shape[-2]) must be a multiple of 8 and at least 8, got " + std::to_string(n));
   if (k < 16 || k % 16 != 0)

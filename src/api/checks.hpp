@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fp8gemm/fp8gemm.hpp"
+#include "runtime/device.hpp"
 
 namespace fp8gemm::api {
 
@@ -23,6 +24,9 @@ void check_on_device(const TensorView& t, const char* name);
 
 // A scales [.., rows, Kb]: row-major (Kb stride 1) or MN-major (row stride 1); returns false if neither.
 bool scale_layout_ok(const TensorView& sa);
+
+// The current device, which must be a Hopper GPU (sm_90): the kernels are built for sm_90a.
+const runtime::DeviceInfo& hopper_device();
 
 // N >= 8, N % 8 == 0, K >= 16, K % 16 == 0.
 void check_problem(int64_t n, int64_t k);

@@ -105,16 +105,8 @@ void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts) {
   c.num_sms = facts.num_sms - facts.num_sms % cluster;
 }
 
-const runtime::DeviceInfo& hopper_device() {
-  const runtime::DeviceInfo& dev = runtime::current_device_info();
-  if (dev.major != 9 || dev.minor != 0)
-    throw Error("device: fp8gemm needs a Hopper GPU (sm_90); the current device is " + dev.name + " (sm_" +
-                std::to_string(dev.major) + std::to_string(dev.minor) + ")");
-  return dev;
-}
-
 void run(const Launch& L) {
-  const runtime::DeviceInfo& dev = hopper_device();
+  const runtime::DeviceInfo& dev = api::hopper_device();
   if (L.rows == 0 || L.groups == 0) return;
 
   heuristics::DeviceFacts facts;

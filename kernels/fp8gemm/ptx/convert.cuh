@@ -36,6 +36,27 @@ __device__ __forceinline__ float div_rn(float a, float b) {
   return r;
 }
 
+// 1 / a correctly rounded.
+__device__ __forceinline__ float rcp_rn(float a) {
+  float r;
+  asm("rcp.rn.f32 %0, %1;" : "=f"(r) : "f"(a));
+  return r;
+}
+
+// a * b, rounded once (.rn: never fused into a later addition).
+__device__ __forceinline__ float mul_rn(float a, float b) {
+  float r;
+  asm("mul.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+  return r;
+}
+
+// a * b + c, rounded once.
+__device__ __forceinline__ float fma_rn(float a, float b, float c) {
+  float r;
+  asm("fma.rn.f32 %0, %1, %2, %3;" : "=f"(r) : "f"(a), "f"(b), "f"(c));
+  return r;
+}
+
 // The larger of a and b; a NaN operand is ignored (the other is returned), as std::max(amax, |x|) does
 // when amax is a number.
 __device__ __forceinline__ float max_f32(float a, float b) {
