@@ -145,16 +145,14 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank,
                                                                 threadIdx.x == 0);
     Tile tile;
-    // Two scratch accumulators when registers allow: the tensor cores work on K block kb+1 while
-    // this warpgroup promotes kb.
-    constexpr bool kOverlap = kBlockN <= 128;
-    float acc0[kAccumulators];
-    float acc1[kOverlap ? kAccumulators : 1];
+    // One scratch accumulator: a second one (promoting K block kb while the tensor cores run kb+1)
+    // measured no faster, and ptxas serialized every wgmma with it for small K (C7514).
+    float acc[kAccumulators];
     float out[kOutputs];
     int it = 0;
 
-    // Wait for iteration i's stage and issue its four wgmma into `acc`.
-    auto issue = [&](int i, float* acc, int part = 0) {
+    // Wait for iteration i's stage and issue the four wgmma of column part `part` into `acc`.
+    auto issue = [&](int i, int part) {
       const int s = i % kStages;
       if (part == 0) ptx::mbarrier_wait(&full[s], (i / kStages) & 1);
 #pragma unroll
@@ -169,9 +167,9 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       ptx::wgmma_commit();
     };
 
-    // Iteration i's wgmma have completed: read its scales, free its stage, and promote `acc` (the
-    // wgmma of column part `part`) into `out` with them.
-    auto retire = [&](int i, float* acc, int n0_in_scale_block, int part = 0) {
+    // Iteration i's wgmma of column part `part` have completed: read the scales, free the stage after
+    // its last part, and promote `acc` into that part of `out`.
+    auto retire = [&](int i, int n0_in_scale_block, int part) {
       const int s = i % kStages;
 #pragma unroll
       for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(acc[r]);
@@ -211,34 +209,12 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
 #pragma unroll
       for (int i = 0; i < kOutputs; ++i) out[i] = 0.0f;
 
-      if constexpr (kOverlap) {
-        issue(it, acc0);
-        for (int kb = 0; kb < kKBlocks; kb += 2) {
-          if (kb + 1 < kKBlocks) {
-            issue(it + kb + 1, acc1);
-            ptx::wgmma_wait<1>();
-          } else {
-            ptx::wgmma_wait<0>();
-          }
-          retire(it + kb, acc0, n0_in_scale_block);
-          if (kb + 1 < kKBlocks) {
-            if (kb + 2 < kKBlocks) {
-              issue(it + kb + 2, acc0);
-              ptx::wgmma_wait<1>();
-            } else {
-              ptx::wgmma_wait<0>();
-            }
-            retire(it + kb + 1, acc1, n0_in_scale_block);
-          }
-        }
-      } else {
-        for (int kb = 0; kb < kKBlocks; ++kb) {
+      for (int kb = 0; kb < kKBlocks; ++kb) {
 #pragma unroll
-          for (int part = 0; part < kSplits; ++part) {
-            issue(it + kb, acc0, part);
-            ptx::wgmma_wait<0>();
-            retire(it + kb, acc0, n0_in_scale_block, part);
-          }
+        for (int part = 0; part < kSplits; ++part) {
+          issue(it + kb, part);
+          ptx::wgmma_wait<0>();
+          retire(it + kb, n0_in_scale_block, part);
         }
       }
       it += kKBlocks;

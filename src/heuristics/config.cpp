@@ -58,10 +58,10 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
 
   // Block shape: the least time over the waves of the persistent grid, with a tile's time per K block
   // modelled from H100 measurements (bench/results/NOTES.md): a fixed part worth ~96 columns of wgmma
-  // work (barriers, issue, data arriving) plus the columns; tiles wider than 128 lose the overlap of
-  // promotion and wgmma (x1.19) or run as two 128-wide halves (256: 401 units, ~10% better per FLOP
-  // than 128 because each SM takes in half the operand bytes per FLOP). One math warpgroup (BLOCK_M 64)
-  // costs 0.62 of two. Ties go to the wider tile.
+  // work (barriers, issue, data arriving) plus the columns; single wgmma wider than 128 measured x1.19
+  // slower per column, and 256 runs as two 128-wide halves (401 units, ~10% better per FLOP than 128:
+  // each SM takes in fewer operand bytes per FLOP). One math warpgroup (BLOCK_M 64) costs 0.62 of two.
+  // Ties go to the wider tile.
   auto unit_cost = [](int block_m, int block_n) {
     double units = block_n == 256 ? 401.0 : (block_n + 96.0) * (block_n > 128 ? 1.19 : 1.0);
     return block_m == 64 ? units * 0.62 : units;
