@@ -10,7 +10,8 @@ The names follow those inference engines already call, so switching is an import
     fp8_gemm_nt((a, sa), (b, sb), d)                                  one GEMM
     m_grouped_fp8_gemm_nt_contiguous((a, sa), (b, sb), d, m_indices)  MoE, experts concatenated along M
     m_grouped_fp8_gemm_nt_masked((a, sa), (b, sb), d, masked_m, expected_m)   MoE decode, CUDA graphs
-    per_token_cast_to_fp8(x), per_block_cast_to_fp8(w)                quantization (PyTorch)
+    per_token_cast_to_fp8(x), per_block_cast_to_fp8(w)                quantization (PyTorch tensors;
+                                                                      device kernels on the GPU)
     get_mn_major_tma_aligned_tensor(sa), get_tma_aligned_size(x, element_size)
     get_m_alignment_for_contiguous_layout(), set_num_sms(n), get_num_sms()
     fp8gemm.nn.Fp8Linear                                              drop-in layer (PyTorch)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Tuple
 
 from fp8gemm import _C
 from fp8gemm._arguments import require_torch
@@ -35,8 +35,16 @@ def get_mn_major_tma_aligned_tensor(x: Any) -> Any:
         return x
     if x.dim() == 3 and x.stride() == (aligned * kb, 1, aligned):
         return x
-    groups = 1 if x.dim() == 2 else x.shape[0]
-    storage = torch.empty((groups, kb, aligned), dtype=torch.float32, device=x.device)
+    out = empty_mn_major_tma_aligned(torch, x.shape, x.device)
+    out.copy_(x)
+    return out
+
+
+def empty_mn_major_tma_aligned(torch: Any, shape: Tuple[int, ...], device: Any) -> Any:
+    """An uninitialised torch.float32 tensor of shape [M, Kb] or [G, M, Kb] in the layout
+    get_mn_major_tma_aligned_tensor returns."""
+    m, kb = shape[-2], shape[-1]
+    groups = 1 if len(shape) == 2 else shape[0]
+    storage = torch.empty((groups, kb, _C.get_tma_aligned_size(m, 4)), dtype=torch.float32, device=device)
     out = storage.transpose(1, 2)[:, :m, :]
-    out.copy_(x if x.dim() == 3 else x.unsqueeze(0))
-    return out[0] if x.dim() == 2 else out
+    return out[0] if len(shape) == 2 else out

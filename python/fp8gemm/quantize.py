@@ -1,16 +1,19 @@
-"""FP8 (E4M3) quantization of activations (1x128 groups) and weights (128x128 blocks), in PyTorch.
+"""FP8 (E4M3) quantization of activations (1x128 groups) and weights (128x128 blocks) of PyTorch tensors:
+CUDA tensors by the library's device kernels (one pass over the input, scales written directly in the
+layout the GEMMs read), CPU tensors by PyTorch operations.
 
-Numerics follow the C++ reference (src/reference) bit for bit: per group, scale = max(amax, 1e-4) / 448
-in FP32 (rounded up to a power of two with pow2_scales), q = e4m3(x / scale) with an IEEE division,
-round-to-nearest-even and saturation to ±448.
+Numerics follow the C++ reference (src/reference) bit for bit on both: per group, scale =
+max(amax, 1e-4) / 448 in FP32 (rounded up to a power of two with pow2_scales), q = e4m3(x / scale) with
+an IEEE division, round-to-nearest-even and saturation to ±448.
 """
 
 from __future__ import annotations
 
 from typing import Any, Tuple
 
-from fp8gemm._arguments import require_torch
-from fp8gemm.layout import get_mn_major_tma_aligned_tensor
+from fp8gemm import _C
+from fp8gemm._arguments import dlpack_ready, require_torch, stream_handle
+from fp8gemm.layout import empty_mn_major_tma_aligned, get_mn_major_tma_aligned_tensor
 
 GROUP = 128
 E4M3_MAX = 448.0
@@ -22,8 +25,10 @@ def per_token_cast_to_fp8(x: Any, pow2_scales: bool = False) -> Tuple[Any, Any]:
     """Quantizes activations to E4M3 with one FP32 scale per row and per 128 columns.
 
     Args:
-        x: torch.bfloat16, float16 or float32 [M, K], or [G, M, K] (the masked layout), on any device.
-            K need not be a multiple of 128: the last group is short.
+        x: torch.bfloat16, float16 or float32 [M, K], or [G, M, K] (the masked layout). K need not be a
+            multiple of 128: the last group is short. A CUDA tensor (on the current device, a Hopper GPU)
+            is quantized by a device kernel enqueued on the current PyTorch stream; a CPU tensor by
+            PyTorch operations.
         pow2_scales: round every scale up to a power of two (UE8M0-style scales).
 
     Returns:
@@ -34,10 +39,15 @@ def per_token_cast_to_fp8(x: Any, pow2_scales: bool = False) -> Tuple[Any, Any]:
 
     Raises:
         TypeError: x is not a floating torch.Tensor. ValueError: x is not 2-D or 3-D.
+        fp8gemm.Error (a ValueError): a CUDA tensor on another device than the current one, or a device
+            that is not sm_90.
     """
     torch = require_torch(x, "x")
     check_input(torch, x, "x", "[M, K] or [G, M, K]")
     k = x.shape[-1]
+    if x.is_cuda:
+        scales = empty_mn_major_tma_aligned(torch, (*x.shape[:-1], -(-k // GROUP)), x.device)
+        return cast_on_device(torch, _C.per_token_cast_to_fp8, x, "x", scales, pow2_scales), scales
     kb = -(-k // GROUP)
     groups = padded_to_groups(torch, x, (0, kb * GROUP - k)).unflatten(-1, (kb, GROUP))
     scales = group_scales(torch, groups.abs().amax(dim=-1), pow2_scales)
@@ -49,8 +59,10 @@ def per_block_cast_to_fp8(w: Any, pow2_scales: bool = False) -> Tuple[Any, Any]:
     """Quantizes weights to E4M3 with one FP32 scale per 128x128 block.
 
     Args:
-        w: torch.bfloat16, float16 or float32 [N, K], or [G, N, K] (grouped weights), on any device.
-            N and K need not be multiples of 128: the last blocks are short.
+        w: torch.bfloat16, float16 or float32 [N, K], or [G, N, K] (grouped weights). N and K need not
+            be multiples of 128: the last blocks are short. A CUDA tensor (on the current device, a Hopper
+            GPU) is quantized by a device kernel enqueued on the current PyTorch stream; a CPU tensor by
+            PyTorch operations.
         pow2_scales: round every scale up to a power of two (UE8M0-style scales).
 
     Returns:
@@ -60,17 +72,32 @@ def per_block_cast_to_fp8(w: Any, pow2_scales: bool = False) -> Tuple[Any, Any]:
 
     Raises:
         TypeError: w is not a floating torch.Tensor. ValueError: w is not 2-D or 3-D.
+        fp8gemm.Error (a ValueError): a CUDA tensor on another device than the current one, or a device
+            that is not sm_90.
     """
     torch = require_torch(w, "w")
     check_input(torch, w, "w", "[N, K] or [G, N, K]")
     n, k = w.shape[-2], w.shape[-1]
     nb, kb = -(-n // GROUP), -(-k // GROUP)
+    if w.is_cuda:
+        scales = torch.empty((*w.shape[:-2], nb, kb), dtype=torch.float32, device=w.device)
+        return cast_on_device(torch, _C.per_block_cast_to_fp8, w, "w", scales, pow2_scales), scales
     padded = padded_to_groups(torch, w, (0, kb * GROUP - k, 0, nb * GROUP - n))
     blocks = padded.unflatten(-1, (kb, GROUP)).unflatten(-3, (nb, GROUP))  # [..., nb, 128, kb, 128]
     scales = group_scales(torch, blocks.abs().amax(dim=(-3, -1)), pow2_scales)
     q = to_e4m3(torch, blocks / scales.unsqueeze(-1).unsqueeze(-3))
     q = q.flatten(-2).flatten(-3, -2)[..., :n, :k].contiguous()
     return q, scales.contiguous()
+
+
+def cast_on_device(torch: Any, entry: Any, x: Any, name: str, scales: Any, pow2_scales: bool) -> Any:
+    """The E4M3 codes of x, written by entry(x, q, scales, pow2_scales, stream) on x's current stream."""
+    q = torch.empty(x.shape, dtype=torch.float8_e4m3fn, device=x.device)
+    if x.stride(-1) != 1:  # the kernels read rows along K; any row stride is fine
+        x = x.contiguous()
+    entry(dlpack_ready(x, name), dlpack_ready(q, "q"), dlpack_ready(scales, "scales"), bool(pow2_scales),
+          stream_handle(None, x))
+    return q
 
 
 def check_input(torch: Any, x: Any, name: str, shapes: str) -> None:

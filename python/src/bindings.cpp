@@ -88,9 +88,10 @@ struct Argument {
   fp8gemm::TensorView view;
 };
 
-// Imports obj through DLPack (or the buffer protocol) and checks its dtype. Outputs must be writable:
-// a producer that flags its export read-only (DLPack 1.0) is refused rather than written behind its back.
-Argument import_argument(nb::handle obj, const char* name, fp8gemm::DType expect, bool is_output) {
+// Imports obj through DLPack (or the buffer protocol), once: a DLPack capsule cannot be consumed twice.
+// Outputs must be writable: a producer that flags its export read-only (DLPack 1.0) is refused rather
+// than written behind its back.
+Argument import_array(nb::handle obj, const char* name, bool is_output) {
   Argument arg;
   // (Some nanobind releases cast None to an empty array: it is ruled out first.)
   bool imported = false;
@@ -109,6 +110,12 @@ Argument import_argument(nb::handle obj, const char* name, fp8gemm::DType expect
                           ": must be a tensor that exports DLPack (torch.Tensor, jax.Array, cupy.ndarray, ...); got " +
                           nb::type_name(obj.type()).c_str())
                              .c_str());
+  return arg;
+}
+
+// import_array, then the dtype check.
+Argument import_argument(nb::handle obj, const char* name, fp8gemm::DType expect, bool is_output) {
+  Argument arg = import_array(obj, name, is_output);
   if (!dtype_matches(arg.array.dtype(), expect))
     throw nb::type_error(
         (std::string(name) + ": must have dtype " + expected_text(expect) + "; got " + dtype_text(arg.array.dtype()))
@@ -187,6 +194,41 @@ void m_grouped_masked(nb::handle a, nb::handle sa, nb::handle b, nb::handle sb, 
                                         to_stream(stream));
 }
 
+// The input of a quantizer: bfloat16, float16 or float32, whichever it is.
+fp8gemm::DType float_input_dtype(const Argument& arg, const char* name) {
+  for (fp8gemm::DType t : {fp8gemm::DType::bf16, fp8gemm::DType::f16, fp8gemm::DType::f32}) {
+    const nb::dlpack::dtype d = arg.array.dtype();
+    if (d.lanes == 1 && d.bits == 8 * fp8gemm::dtype_size(t) && d.code == (t == fp8gemm::DType::bf16 ? kDLBfloat : kDLFloat))
+      return t;
+  }
+  throw nb::type_error(
+      (std::string(name) + ": must have dtype bfloat16, float16 or float32; got " + dtype_text(arg.array.dtype())).c_str());
+}
+
+// Every dtype is checked before any device (as take_arguments does).
+template <auto Cast>
+void cast_to_fp8(nb::handle x, const char* x_name, nb::handle q, nb::handle scales, bool pow2_scales,
+                 uintptr_t stream) {
+  std::vector<Argument> t;
+  t.push_back(import_array(x, x_name, false));
+  const fp8gemm::DType input = float_input_dtype(t[0], x_name);
+  t.push_back(import_argument(q, "q", fp8gemm::DType::e4m3, true));
+  t.push_back(import_argument(scales, "scales", fp8gemm::DType::f32, true));
+  make_view(t[0], x_name, input);
+  make_view(t[1], "q", fp8gemm::DType::e4m3);
+  make_view(t[2], "scales", fp8gemm::DType::f32);
+  nb::gil_scoped_release release;
+  Cast(t[0].view, t[1].view, t[2].view, pow2_scales, to_stream(stream));
+}
+
+void per_token_cast(nb::handle x, nb::handle q, nb::handle scales, bool pow2_scales, uintptr_t stream) {
+  cast_to_fp8<&fp8gemm::per_token_cast_to_fp8>(x, "x", q, scales, pow2_scales, stream);
+}
+
+void per_block_cast(nb::handle w, nb::handle q, nb::handle scales, bool pow2_scales, uintptr_t stream) {
+  cast_to_fp8<&fp8gemm::per_block_cast_to_fp8>(w, "w", q, scales, pow2_scales, stream);
+}
+
 }  // namespace
 
 NB_MODULE(_C, m) {
@@ -207,6 +249,12 @@ NB_MODULE(_C, m) {
         nb::arg("expected_m"), nb::arg("stream"),
         "Grouped GEMM, masked layout. See fp8gemm.m_grouped_fp8_gemm_nt_masked.");
 
+  m.def("per_token_cast_to_fp8", &per_token_cast, nb::arg("x").none(), nb::arg("q").none(), nb::arg("scales").none(),
+        nb::arg("pow2_scales"), nb::arg("stream"),
+        "Quantizes x to E4M3 codes q and 1x128 scales, enqueued on `stream`. See fp8gemm.per_token_cast_to_fp8.");
+  m.def("per_block_cast_to_fp8", &per_block_cast, nb::arg("w").none(), nb::arg("q").none(), nb::arg("scales").none(),
+        nb::arg("pow2_scales"), nb::arg("stream"),
+        "Quantizes w to E4M3 codes q and 128x128 scales, enqueued on `stream`. See fp8gemm.per_block_cast_to_fp8.");
   m.def("set_num_sms", &fp8gemm::set_num_sms, nb::arg("num_sms"),
         "Sets how many SMs the persistent kernels use; 0 (the default) means all of the device's.\n\n"
         "Takes effect for later calls (kernels are chosen per call); a count above the device's is\n"
