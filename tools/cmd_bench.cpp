@@ -1,5 +1,5 @@
-// `fp8gemm bench`: our kernels beside cuBLASLt on a shape suite; a readable table on stdout and,
-// with --json, a record for bench/results/. Exit status: 0, 1 when one of our outputs was wrong,
+// `fp8gemm bench`: our kernels beside cuBLASLt on a shape suite, and the quantizers beside the device's
+// copy bandwidth; readable tables on stdout and, with --json, a record for bench/results/. Exit status: 0, 1 when one of our outputs was wrong,
 // 2 without a Hopper GPU.
 #include <CLI/CLI.hpp>
 #include <cuda_runtime_api.h>
@@ -17,6 +17,7 @@
 #include "support/benchmark.hpp"
 #include "support/cuda_check.hpp"
 #include "support/device_info.hpp"
+#include "support/quantize_bench.hpp"
 #include "support/random_operands.hpp"
 #include "support/run_info.hpp"
 
@@ -130,13 +131,56 @@ nlohmann::json result_json(const BenchResult& r) {
   return j;
 }
 
+constexpr size_t kCopyBufferBytes = size_t{1} << 30;
+
+void print_quantize_header(const support::CopyBandwidth& copy) {
+  std::printf("\nquantization: GB/s = (input read + codes and scales written) / time; %% copy = share of the "
+              "device-to-device copy bandwidth, %.0f GB/s (cudaMemcpy of %zu MiB, read + written)\n",
+              copy.gbps(), kCopyBufferBytes >> 20);
+  std::printf("%-10s %-30s | %9s %7s %7s %9s\n", "kind", "shape", "us", "GB/s", "% copy", "first ms");
+}
+
+void print_quantize_row(const support::QuantizeBenchResult& r, const support::CopyBandwidth& copy) {
+  char shape[64];
+  std::snprintf(shape, sizeof shape, "%s %s=%lld K=%lld", dtype_name(r.c.dtype),
+                r.c.kind == support::QuantizeKind::per_token ? "M" : "N", static_cast<long long>(r.c.rows),
+                static_cast<long long>(r.c.cols));
+  std::printf("%-10s %-30s | %9.1f %7.0f %6.1f%% %9.1f\n",
+              r.c.kind == support::QuantizeKind::per_token ? "per_token" : "per_block", shape, r.timing.median_us,
+              r.gbps(), 100.0 * r.gbps() / copy.gbps(), r.first_call_us / 1000.0);
+  if (!r.correctness.empty()) std::printf("    FAIL: %s\n", r.correctness.c_str());
+  std::fflush(stdout);
+}
+
+nlohmann::json quantize_json(const support::QuantizeBenchResult& r, const support::CopyBandwidth& copy) {
+  nlohmann::json j = {
+      {"kind", r.c.kind == support::QuantizeKind::per_token ? "per_token" : "per_block"},
+      {"input_dtype", dtype_name(r.c.dtype)},
+      {"rows", r.c.rows},
+      {"k", r.c.cols},
+      {"pow2_scales", r.c.pow2_scales},
+      {"scales_layout", support::scale_layout_name(r.c.scales)},
+      {"bytes", r.bytes},
+      {"median_us", r.timing.median_us},
+      {"min_us", r.timing.min_us},
+      {"gbps", r.gbps()},
+      {"percent_of_copy_bandwidth", 100.0 * r.gbps() / copy.gbps()},
+      {"first_call_ms", r.first_call_us / 1000.0},
+      {"correct", r.correctness.empty()},
+  };
+  if (!r.correctness.empty()) j["failure"] = r.correctness;
+  return j;
+}
+
 void run_bench(const BenchOptions& options) {
   std::vector<support::NormalShape> normal;
   std::vector<support::ContiguousShape> contiguous;
   std::vector<support::MaskedShape> masked;
+  bool quantize = false;
   for (const auto& text : options.shapes) normal.push_back(support::parse_shape(text));
   if (options.shapes.empty() || options.suite_given) {
     const std::string& suite = options.suite;
+    quantize = suite == "quantize" || suite == "all";
     if (suite == "deepseek-v3" || suite == "all")
       for (const auto& s : support::deepseek_v3_shapes()) normal.push_back(s);
     if (suite == "contiguous" || suite == "all") contiguous = support::contiguous_bench_shapes();
@@ -153,7 +197,8 @@ void run_bench(const BenchOptions& options) {
               info["device"].get<std::string>().c_str(), info["sm_count"].get<int>(),
               info["driver_cuda_version"].get<std::string>().c_str(), info["cublaslt_version"].get<size_t>(),
               options.iters, options.sa_layout.c_str());
-  print_header();
+  const bool gemms = !normal.empty() || !contiguous.empty() || !masked.empty();
+  if (gemms) print_header();
 
   cudaStream_t stream = nullptr;
   FP8GEMM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
@@ -174,6 +219,20 @@ void run_bench(const BenchOptions& options) {
     for (const auto& s : contiguous) record(bench.contiguous(s, support::derive_seed(options.seed, index++)));
     for (const auto& s : masked) record(bench.masked(s, support::derive_seed(options.seed, index++)));
   }
+  std::vector<support::QuantizeBenchResult> quantize_results;
+  support::CopyBandwidth copy;
+  if (quantize) {
+    const support::L2Flusher flusher(support::current_device_info().l2_bytes);
+    copy = support::measure_copy_bandwidth(stream, options.iters, flusher, kCopyBufferBytes);
+    print_quantize_header(copy);
+    uint64_t index = 1000;
+    for (const auto& c : support::quantize_bench_cases()) {
+      quantize_results.push_back(
+          support::bench_quantize(c, support::derive_seed(options.seed, index++), stream, options.iters, flusher));
+      print_quantize_row(quantize_results.back(), copy);
+      all_correct = all_correct && quantize_results.back().correctness.empty();
+    }
+  }
   cudaStreamDestroy(stream);
 
   if (!options.json_path.empty()) {
@@ -184,6 +243,11 @@ void run_bench(const BenchOptions& options) {
     out["seed"] = options.seed;
     out["results"] = nlohmann::json::array();
     for (const auto& r : results) out["results"].push_back(result_json(r));
+    if (quantize) {
+      out["copy_bandwidth"] = {{"bytes", copy.bytes}, {"median_us", copy.median_us}, {"gbps", copy.gbps()}};
+      out["quantize"] = nlohmann::json::array();
+      for (const auto& r : quantize_results) out["quantize"].push_back(quantize_json(r, copy));
+    }
     std::ofstream file(options.json_path);
     if (!file) throw std::runtime_error("cannot write --json file " + options.json_path);
     file << out.dump(2) << "\n";
@@ -200,10 +264,13 @@ void run_bench(const BenchOptions& options) {
 void add_bench_command(CLI::App& app) {
   auto options = std::make_shared<BenchOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "bench", "Time fp8gemm beside cuBLASLt (block-scaled FP8, per-tensor FP8, BF16) on a shape suite");
+      "bench",
+      "Time fp8gemm beside cuBLASLt (block-scaled FP8, per-tensor FP8, BF16) on a shape suite, and the quantizers");
   CLI::Option* suite =
-      cmd->add_option("--suite", options->suite, "deepseek-v3 (the 18 normal shapes), contiguous, masked or all")
-          ->check(CLI::IsMember({"deepseek-v3", "contiguous", "masked", "all"}))
+      cmd->add_option("--suite", options->suite,
+                      "deepseek-v3 (the 18 normal shapes), contiguous, masked, quantize (the quantizers at "
+                      "DeepSeek-V3 sizes beside the copy bandwidth) or all")
+          ->check(CLI::IsMember({"deepseek-v3", "contiguous", "masked", "quantize", "all"}))
           ->capture_default_str();
   cmd->add_option("--shape", options->shapes, "M,N,K of a normal GEMM (repeatable); replaces the suite unless "
                                               "--suite is given too")
