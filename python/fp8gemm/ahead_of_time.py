@@ -18,8 +18,9 @@ def compile(
     jobs: int = 0,
     progress: Optional[Callable[[Dict[str, Any], int, int], None]] = None,
 ) -> Dict[str, Any]:
-    """Compiles every kernel the GEMMs can pick for the given layers and M range into the disk cache,
-    so that a later process (a server starting) compiles nothing.
+    """Compiles every kernel the GEMMs can pick for the given layers and M range, and the kernels of
+    per_token_cast_to_fp8 / per_block_cast_to_fp8, into the disk cache, so that a later process (a
+    server starting) compiles nothing.
 
     Needs no GPU: kernels are compiled for `arch` through NVRTC (or nvcc, see the README), `jobs` at
     a time. The cache is the one the GEMMs read (FP8GEMM_CACHE_DIR, default ~/.cache/fp8gemm).

@@ -13,6 +13,7 @@
 #include "fp8gemm/fp8gemm.hpp"
 #include "jit/cache.hpp"
 #include "jit/kernel_source.hpp"
+#include "jit/quantize_source.hpp"
 
 namespace fp8gemm {
 namespace {
@@ -121,14 +122,20 @@ CompileSummary compile_ahead_of_time(const CompileRequest& request,
     throw Error("num_sms = " + std::to_string(request.num_sms) + " must be in 1..1024");
   if (request.jobs < 0) throw Error("jobs = " + std::to_string(request.jobs) + " must be >= 0 (0 = one per core)");
 
-  // Every distinct kernel (the name covers every compile-time constant).
+  // Every distinct GEMM kernel (the name covers every compile-time constant), then the quantizers,
+  // which any layer's activations may go through.
   heuristics::DeviceFacts device;
   device.num_sms = request.num_sms;
-  std::vector<heuristics::KernelConfig> configs;
+  struct Job {
+    std::string name, source;
+  };
+  std::vector<Job> configs;
   std::set<std::string> names;
   for (const LayerSpec& l : request.layers)
     for (const auto& c : heuristics::configs_for_range(l.layout, l.n, l.k, l.groups, request.m_min, request.m_max, device))
-      if (names.insert(jit::gemm_kernel_name(c)).second) configs.push_back(c);
+      if (names.insert(jit::gemm_kernel_name(c)).second) configs.push_back({jit::gemm_kernel_name(c), jit::gemm_kernel_source(c)});
+  for (const jit::QuantizeVariant& v : jit::quantize_variants())
+    configs.push_back({jit::quantize_kernel_name(v), jit::quantize_kernel_source(v)});
 
   auto start = std::chrono::steady_clock::now();
   CompileSummary summary;
@@ -138,9 +145,9 @@ CompileSummary compile_ahead_of_time(const CompileRequest& request,
   auto work = [&] {
     for (size_t i; (i = next++) < configs.size();) {
       CompiledKernel k;
-      k.name = jit::gemm_kernel_name(configs[i]);
+      k.name = configs[i].name;
       try {
-        jit::CubinLookup found = jit::lookup_cubin(jit::gemm_kernel_source(configs[i]), request.arch, k.name);
+        jit::CubinLookup found = jit::lookup_cubin(configs[i].source, request.arch, k.name);
         k.cached = found.origin != jit::CubinOrigin::compiler;
         k.seconds = found.seconds;
       } catch (const std::exception& e) {

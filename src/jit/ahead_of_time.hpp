@@ -1,5 +1,5 @@
 // Ahead-of-time compilation: fill the kernel cache with every kernel the heuristics can pick for a
-// list of layers and a range of M, on any machine (no GPU needed). Shared by `fp8gemm compile` and
+// list of layers and a range of M, and the quantization kernels, on any machine (no GPU needed). Shared by `fp8gemm compile` and
 // the Python package's fp8gemm.compile(...).
 #pragma once
 
@@ -49,7 +49,7 @@ struct CompileSummary {
   double seconds = 0.0;  // wall time of the whole run
 };
 
-// Compiles every config of every layer, `jobs` at a time. `on_kernel` (optional) is called after
+// Compiles every config of every layer and every quantization kernel, `jobs` at a time. `on_kernel` (optional) is called after
 // each kernel, one call at a time, with its result and how many are done out of how many. Throws
 // fp8gemm::Error for bad requests before compiling anything, and after the run when any kernel
 // failed (naming the first failure); kernels that compiled stay cached.
