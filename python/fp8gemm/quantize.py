@@ -45,10 +45,10 @@ def per_token_cast_to_fp8(x: Any, pow2_scales: bool = False) -> Tuple[Any, Any]:
     torch = require_torch(x, "x")
     check_input(torch, x, "x", "[M, K] or [G, M, K]")
     k = x.shape[-1]
-    if x.is_cuda:
-        scales = empty_mn_major_tma_aligned(torch, (*x.shape[:-1], -(-k // GROUP)), x.device)
-        return cast_on_device(torch, _C.per_token_cast_to_fp8, x, "x", scales, pow2_scales), scales
     kb = -(-k // GROUP)
+    if x.is_cuda:
+        scales = empty_mn_major_tma_aligned(torch, (*x.shape[:-1], kb), x.device)
+        return cast_on_device(torch, _C.per_token_cast_to_fp8, x, "x", scales, pow2_scales), scales
     groups = padded_to_groups(torch, x, (0, kb * GROUP - k)).unflatten(-1, (kb, GROUP))
     scales = group_scales(torch, groups.abs().amax(dim=-1), pow2_scales)
     q = to_e4m3(torch, groups / scales.unsqueeze(-1)).flatten(-2)[..., :k].contiguous()
@@ -93,11 +93,24 @@ def per_block_cast_to_fp8(w: Any, pow2_scales: bool = False) -> Tuple[Any, Any]:
 def cast_on_device(torch: Any, entry: Any, x: Any, name: str, scales: Any, pow2_scales: bool) -> Any:
     """The E4M3 codes of x, written by entry(x, q, scales, pow2_scales, stream) on x's current stream."""
     q = torch.empty(x.shape, dtype=torch.float8_e4m3fn, device=x.device)
-    if x.stride(-1) != 1:  # the kernels read rows along K; any row stride is fine
+    if not rows_along_k(x):
         x = x.contiguous()
     entry(dlpack_ready(x, name), dlpack_ready(q, "q"), dlpack_ready(scales, "scales"), bool(pow2_scales),
           stream_handle(None, x))
     return q
+
+
+def rows_along_k(x: Any) -> bool:
+    """Whether the kernels can read x in place: stride 1 along K, rows and groups not overlapping (any
+    row stride otherwise, e.g. a slice of a wider tensor)."""
+    if x.shape[-1] > 1 and x.stride(-1) != 1:
+        return False
+    extent = x.shape[-1]
+    for size, stride in zip(reversed(x.shape[:-1]), reversed(x.stride()[:-1])):
+        if size > 1 and stride < extent:
+            return False
+        extent = stride * size
+    return True
 
 
 def check_input(torch: Any, x: Any, name: str, shapes: str) -> None:

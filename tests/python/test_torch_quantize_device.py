@@ -24,6 +24,7 @@ def cases(torch):
     yield "row stride not 16-byte aligned", dense.bfloat16()[:, 3:903]
     yield "column stride 2 (copied first)", dense.bfloat16()[:, ::2]
     yield "transposed", dense.bfloat16().t()
+    yield "broadcast groups (copied first)", dense[:65, :300].expand(3, 65, 300)
 
 
 @pytest.mark.parametrize("pow2_scales", [False, True])
