@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gpu_test.hpp"
+#include "reference/reference.hpp"
 #include "support/quantize_problem.hpp"
 
 namespace fp8gemm::testing {
@@ -94,34 +95,45 @@ TEST_F(Quantize, NanNegativeZeroAndSubnormalInputs) {
 }
 
 TEST_F(Quantize, DeepSeekV3Sizes) {
-  expect_exact({QuantizeKind::per_token, DType::bf16, 0, 4096, 7168}, 500);
-  expect_exact({QuantizeKind::per_block, DType::bf16, 0, 7168, 4096}, 501);
-  expect_exact({QuantizeKind::per_block, DType::f32, 0, 2112, 7168}, 502);
+  expect_exact(support::gemm_layout_case(QuantizeKind::per_token, DType::bf16, 4096, 7168), 500);
+  expect_exact(support::gemm_layout_case(QuantizeKind::per_block, DType::bf16, 7168, 4096), 501);
+  expect_exact(support::gemm_layout_case(QuantizeKind::per_block, DType::f32, 2112, 7168), 502);
 }
 
 TEST_F(Quantize, EmptyInputsWriteNothing) {
   for (QuantizeKind kind : {QuantizeKind::per_token, QuantizeKind::per_block}) {
-    const support::QuantizeProblem p = support::make_quantize_problem({kind, DType::bf16, 0, 0, 256}, 600);
+    const support::QuantizeProblem p = support::make_quantize_problem(support::gemm_layout_case(kind, DType::bf16, 0, 256), 600);
     p.poison(stream());
     p.run(stream());
     EXPECT_EQ(p.compare(stream()), "");
   }
 }
 
-// The codes and MN-major scales go to the GEMM as they are (its own tests check its numerics).
-TEST_F(Quantize, OutputsAreAcceptedByTheGemm) {
-  const support::QuantizeProblem a = support::make_quantize_problem({QuantizeKind::per_token, DType::bf16, 0, 256, 512}, 700);
-  const support::QuantizeProblem b = support::make_quantize_problem({QuantizeKind::per_block, DType::bf16, 0, 384, 512}, 701);
+// The codes and scales go to the GEMM as they are: its product matches the reference GEMM of the
+// reference quantization.
+TEST_F(Quantize, OutputsFeedTheGemm) {
+  const int64_t m = 256, n = 384, k = 512;
+  const support::QuantizeProblem a =
+      support::make_quantize_problem(support::gemm_layout_case(QuantizeKind::per_token, DType::bf16, m, k), 700);
+  const support::QuantizeProblem b =
+      support::make_quantize_problem(support::gemm_layout_case(QuantizeKind::per_block, DType::bf16, n, k), 701);
   a.run(stream());
   b.run(stream());
-  support::DeviceBuffer d(256 * 384 * 2);
-  fp8_gemm_nt(a.q, a.scales, b.q, b.scales, TensorView::contiguous(d.get(), DType::bf16, {256, 384}), stream());
-  EXPECT_EQ(a.compare(stream()), "");
-  EXPECT_EQ(b.compare(stream()), "");
+  support::DeviceBuffer d(static_cast<size_t>(m * n * 2));
+  fp8_gemm_nt(a.q, a.scales, b.q, b.scales, TensorView::contiguous(d.get(), DType::bf16, {m, n}), stream());
+  ASSERT_EQ(a.compare(stream()), "");
+  ASSERT_EQ(b.compare(stream()), "");
+  const std::vector<double> expected = reference::gemm_nt(
+      reference::dequantize_per_token_group(reference::quantize_per_token_group(a.values.data(), m, k)),
+      reference::dequantize_per_block(reference::quantize_per_block(b.values.data(), n, k)), m, n, k);
+  std::vector<double> got;
+  for (uint16_t bits : d.to_vector<uint16_t>(static_cast<size_t>(m * n))) got.push_back(reference::bf16_to_float(bits));
+  EXPECT_LT(reference::diff(got.data(), expected.data(), m * n), 1e-5);
 }
 
 TEST_F(Quantize, BadDeviceArgumentsAreNamed) {
-  const support::QuantizeProblem p = support::make_quantize_problem({QuantizeKind::per_token, DType::bf16, 0, 8, 256}, 800);
+  const support::QuantizeProblem p =
+      support::make_quantize_problem(support::gemm_layout_case(QuantizeKind::per_token, DType::bf16, 8, 256), 800);
   std::vector<float> host_scales(16);
   TensorView host = p.scales;
   host.data = host_scales.data();

@@ -20,7 +20,8 @@ CopyBandwidth measure_copy_bandwidth(Stream stream, int iters, const L2Flusher& 
 }
 
 std::vector<QuantizeCase> quantize_bench_cases() {
-  return {{QuantizeKind::per_token, DType::bf16, 0, 4096, 7168}, {QuantizeKind::per_block, DType::bf16, 0, 7168, 4096}};
+  return {gemm_layout_case(QuantizeKind::per_token, DType::bf16, 4096, 7168),
+          gemm_layout_case(QuantizeKind::per_block, DType::bf16, 7168, 4096)};
 }
 
 QuantizeBenchResult bench_quantize(const QuantizeCase& c, uint64_t seed, Stream stream, int iters,

@@ -91,6 +91,12 @@ ScaleGeometry scale_geometry(const QuantizeCase& c) {
 
 }  // namespace
 
+QuantizeCase gemm_layout_case(QuantizeKind kind, DType dtype, int64_t rows, int64_t cols) {
+  QuantizeCase c{kind, dtype, 0, rows, cols};
+  c.scales = kind == QuantizeKind::per_token ? ScaleLayout::mn_major : ScaleLayout::row_major;
+  return c;
+}
+
 std::string describe(const QuantizeCase& c) {
   std::string s = c.kind == QuantizeKind::per_token ? "per_token " : "per_block ";
   s += dtype_name(c.dtype);

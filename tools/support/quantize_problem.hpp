@@ -24,10 +24,14 @@ struct QuantizeCase {
   int64_t x_row_padding = 0;       // elements between the input's rows
   int64_t x_offset = 0;            // elements between the allocation's start and the input's
   int64_t q_row_padding = 0;       // bytes between the codes' rows
-  ScaleLayout scales = ScaleLayout::mn_major;  // per token: MN-major TMA-aligned; per block: row-major usual
+  ScaleLayout scales = ScaleLayout::mn_major;  // MN-major: TMA-aligned leading dimension
   bool pow2_scales = false;
   bool specials = false;           // NaN of both signs, -0, infinitesimal values among the inputs
 };
+
+// A case in the layouts the GEMMs read: MN-major activation scales (per token), row-major weight
+// scales (per block).
+QuantizeCase gemm_layout_case(QuantizeKind kind, DType dtype, int64_t rows, int64_t cols);
 
 // "per_token bf16 [3, 65, 300] mn-major pow2 ..."
 std::string describe(const QuantizeCase& c);
