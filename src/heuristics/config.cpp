@@ -59,11 +59,12 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // Block shape: the least time over the waves of the persistent grid, with a tile's time per K block
   // modelled from H100 measurements (bench/results/NOTES.md): a fixed part worth ~96 columns of wgmma
   // work (barriers, issue, data arriving) plus the columns; single wgmma wider than 128 measured x1.19
-  // slower per column, and 256 runs as two 128-wide halves (401 units, ~10% better per FLOP than 128:
+  // slower per column, widths that are not a multiple of 64 x1.09, and 256 runs as two 128-wide halves (401 units, ~10% better per FLOP than 128:
   // each SM takes in fewer operand bytes per FLOP). One math warpgroup (BLOCK_M 64) costs 0.62 of two.
   // Ties go to the wider tile.
   auto unit_cost = [](int block_m, int block_n) {
-    double units = block_n == 256 ? 401.0 : (block_n + 96.0) * (block_n > 128 ? 1.19 : 1.0);
+    double units = block_n == 256 ? 401.0
+                   : (block_n + 96.0) * (block_n > 128 ? 1.19 : block_n % 64 != 0 ? 1.09 : 1.0);
     return block_m == 64 ? units * 0.62 : units;
   };
   const int64_t k_blocks = ceil_div(p.k, 128);
@@ -74,7 +75,12 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
     for (int bn : block_n_candidates()) {
       if (SmemPlan(bm, bn, 3).total > dev.smem_per_block) continue;
       const int64_t waves = ceil_div(tile_count(p, bm, bn), sms);
-      const double cost = static_cast<double>(waves) * static_cast<double>(k_blocks) * unit_cost(bm, bn);
+      // Compute: 2.47 ns per unit and K block on the H100 (128x128 tiles at ~1000 TFLOPS).
+      const double compute_ns = static_cast<double>(waves) * static_cast<double>(k_blocks) * unit_cost(bm, bn) * 2.47;
+      // Memory: every B block is streamed from HBM once, ~34 bytes/ns per SM (measured with thin M).
+      const int64_t b_blocks = ceil_div(p.n, bn) * (p.layout == Layout::normal ? 1 : p.groups);
+      const double memory_ns = static_cast<double>(ceil_div(b_blocks, sms)) * bn * static_cast<double>(p.k) / 34.0;
+      const double cost = std::max(compute_ns, memory_ns);
       if (best.block_n == 0 || cost < best_cost * 0.999 ||
           (cost <= best_cost * 1.001 && (bn > best.block_n || (bn == best.block_n && bm > best.block_m)))) {
         best_cost = cost;

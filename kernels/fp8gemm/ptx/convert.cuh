@@ -22,10 +22,12 @@ __device__ __forceinline__ u32 float_to_bits(float f) {
 // BF16 bits -> float: exact (the BF16 bits are the float's upper half).
 __device__ __forceinline__ float bf16_to_float(u32 bits16) { return bits_to_float(bits16 << 16); }
 
-// FP16 bits -> float: exact.
+// FP16 bits -> float: exact. cvt.f32.f16 turns every NaN into the canonical (positive) NaN; the sign
+// is put back because the E4M3 NaN code carries it (seen on the H100: -NaN gave 0x7f, not 0xff).
 __device__ __forceinline__ float f16_to_float(u32 bits16) {
   float f;
   asm("{\n.reg .b16 h;\ncvt.u16.u32 h, %1;\ncvt.f32.f16 %0, h;\n}" : "=f"(f) : "r"(bits16));
+  if (f != f) f = bits_to_float(float_to_bits(f) | ((bits16 & 0x8000u) << 16));
   return f;
 }
 
