@@ -1,0 +1,118 @@
+// Properties of the kernel-configuration heuristic and of the shared-memory plan: pure functions,
+// checked on the CPU for the three layouts over many shapes.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "heuristics/config.hpp"
+
+namespace {
+
+using fp8gemm::SmemPlan;
+using namespace fp8gemm::heuristics;
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+void expect_valid(const KernelConfig& c, const Problem& p, const DeviceFacts& dev) {
+  const auto& candidates = block_n_candidates();
+  SCOPED_TRACE(c.name());
+  EXPECT_TRUE(c.block_m == 64 || c.block_m == 128);
+  EXPECT_EQ(c.math_warpgroups, c.block_m / 64);
+  EXPECT_NE(std::find(candidates.begin(), candidates.end(), c.block_n), candidates.end());
+  EXPECT_EQ(c.n, p.n);
+  EXPECT_EQ(c.k, p.k);
+  EXPECT_GE(c.stages, 3);
+  EXPECT_EQ(c.smem_bytes, smem_bytes(c));
+  EXPECT_LE(c.smem_bytes, dev.smem_per_block);
+  EXPECT_TRUE(c.cluster == 1 || c.cluster == 2);
+  if (c.cluster == 2) EXPECT_EQ(ceil_div(p.n, c.block_n) % 2, 0) << "pairs need an even number of n blocks";
+  EXPECT_GE(c.num_sms, 1);
+  EXPECT_LE(c.num_sms, dev.num_sms);
+  EXPECT_EQ(c.num_sms % c.cluster, 0);
+}
+
+TEST(Heuristics, EveryChoiceIsAValidKernel) {
+  std::mt19937 rng(3);
+  for (int trial = 0; trial < 3000; ++trial) {
+    Problem p;
+    p.layout = static_cast<Layout>(rng() % 3);
+    p.m = 1 + static_cast<int64_t>(rng() % 16384);
+    p.n = 8 * (1 + static_cast<int64_t>(rng() % 2048));
+    p.k = 16 * (1 + static_cast<int64_t>(rng() % 1024));
+    p.groups = p.layout == Layout::normal ? 1 : 1 + static_cast<int64_t>(rng() % 64);
+    DeviceFacts dev;
+    dev.num_sms = 1 + static_cast<int>(rng() % 132);  // set_num_sms: any count up to the device's
+    expect_valid(choose_config(p, dev), p, dev);
+  }
+}
+
+TEST(Heuristics, BlockNCandidatesStraddleAtMostTwoScaleBlocks) {
+  const auto& candidates = block_n_candidates();
+  for (int n : candidates) {
+    EXPECT_EQ(n % 8, 0);
+    if (n == 256) continue;  // two 128-wide halves, each one scale block
+    EXPECT_LE(n, 128 + std::gcd(n, 128)) << n;
+  }
+  for (int n : {112, 144, 160, 256})  // non-powers of two fill 132 SMs better (DESIGN.md)
+    EXPECT_NE(std::find(candidates.begin(), candidates.end(), n), candidates.end()) << n;
+}
+
+TEST(Heuristics, ThinProblemsUseOneWarpgroupAndManySms) {
+  const DeviceFacts dev;
+  for (int64_t n : {2112, 4096, 7168}) {
+    const KernelConfig c = choose_config({Layout::normal, 64, n, 7168, 1}, dev);
+    EXPECT_EQ(c.block_m, 64);
+    // Memory-bound: the B stream is spread over (nearly) all SMs.
+    EXPECT_GE(ceil_div(n, c.block_n), 100) << c.name();
+  }
+  EXPECT_EQ(choose_config({Layout::normal, 4096, 7168, 16384, 1}, dev).block_m, 128);
+}
+
+TEST(Heuristics, FewerSmsNeverGiveALargerGrid) {
+  for (int sms : {1, 2, 16, 100, 131}) {
+    DeviceFacts dev;
+    dev.num_sms = sms;
+    const KernelConfig c = choose_config({Layout::normal, 4096, 7168, 2048, 1}, dev);
+    EXPECT_LE(c.num_sms, sms);
+  }
+}
+
+TEST(Heuristics, RangeCoversEveryChoice) {
+  const DeviceFacts dev;
+  for (Layout layout : {Layout::normal, Layout::contiguous, Layout::masked}) {
+    for (auto [n, k] : {std::pair{7168, 2048}, {2112, 7168}, {1000, 1024}, {576, 7168}}) {
+      const int64_t groups = layout == Layout::normal ? 1 : 4;
+      const auto configs = configs_for_range(layout, n, k, groups, 1, 3000, dev);
+      for (int64_t m = 1; m <= 3000; ++m) {
+        const KernelConfig c = choose_config({layout, m, n, k, groups}, dev);
+        EXPECT_NE(std::find(configs.begin(), configs.end(), c), configs.end())
+            << layout_name(layout) << " m=" << m << " n=" << n << " k=" << k;
+      }
+    }
+  }
+}
+
+TEST(Heuristics, SharedMemoryPlanIsAligned) {
+  for (int bm : {64, 128}) {
+    for (int bn : block_n_candidates()) {
+      for (int stages : {3, 4, 8}) {
+        const SmemPlan plan(bm, bn, stages);
+        SCOPED_TRACE(testing::Message() << bm << "x" << bn << " s" << stages);
+        // 128-byte swizzled TMA tiles must start on 1024-byte boundaries, stage after stage.
+        EXPECT_EQ(plan.a_offset % 1024, 0);
+        EXPECT_EQ(plan.b_offset % 1024, 0);
+        EXPECT_EQ(plan.a_bytes % 1024, 0);
+        EXPECT_EQ(plan.b_bytes % 1024, 0);
+        EXPECT_EQ(plan.d_pitch % 16, 0);  // 16-byte staging reads
+        // Fragment stores of 8 rows x 4 lanes hit 32 distinct banks: the pitch in words is 4 mod 8.
+        EXPECT_EQ((plan.d_pitch / 4) % 8, 4);
+        EXPECT_EQ(plan.barrier_offset % 8, 0);
+        EXPECT_GE(plan.total, plan.barrier_offset + 16 * stages);
+      }
+    }
+  }
+}
+
+}  // namespace
