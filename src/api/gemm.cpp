@@ -10,11 +10,10 @@
 #include "api/checks.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 #include "heuristics/config.hpp"
-#include "jit/cache.hpp"
+#include "jit/kernel.hpp"
 #include "jit/kernel_source.hpp"
 #include "runtime/device.hpp"
 #include "runtime/driver.hpp"
-#include "runtime/module.hpp"
 #include "runtime/tma.hpp"
 
 namespace fp8gemm {
@@ -46,21 +45,7 @@ struct Launch {
 };
 
 CUfunction kernel_for(const KernelConfig& c) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const std::vector<char>>> cubins;
-  const std::string name = jit::gemm_kernel_name(c);
-  std::shared_ptr<const std::vector<char>> cubin;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = cubins.find(name);
-    if (it != cubins.end()) cubin = it->second;
-  }
-  if (!cubin) {
-    cubin = jit::get_cubin(jit::gemm_kernel_source(c), "sm_90a");
-    std::lock_guard<std::mutex> lock(mutex);
-    cubins.emplace(name, cubin);
-  }
-  return runtime::load_kernel(cubin, name, c.smem_bytes);
+  return jit::get_kernel(jit::gemm_kernel_name(c), [&] { return jit::gemm_kernel_source(c); }, c.smem_bytes);
 }
 
 // Clusters of this kernel that fit on the device at once: the persistent grid must not exceed it (a

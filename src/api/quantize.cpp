@@ -1,17 +1,13 @@
 // The quantization entry points: argument checks, then the kernel variant for the input's dtype and
 // alignment, launched on the caller's stream.
 #include <algorithm>
-#include <map>
-#include <memory>
-#include <mutex>
 
 #include "../../kernels/fp8gemm/quantize_params.h"
 #include "api/checks.hpp"
 #include "fp8gemm/fp8gemm.hpp"
-#include "jit/cache.hpp"
+#include "jit/kernel.hpp"
 #include "jit/quantize_source.hpp"
 #include "runtime/driver.hpp"
-#include "runtime/module.hpp"
 
 namespace fp8gemm {
 namespace {
@@ -110,21 +106,7 @@ bool vectorizable(const QuantizeParams& p, DType input) {
 }
 
 CUfunction kernel_for(const QuantizeVariant& v) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const std::vector<char>>> cubins;
-  const std::string name = jit::quantize_kernel_name(v);
-  std::shared_ptr<const std::vector<char>> cubin;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = cubins.find(name);
-    if (it != cubins.end()) cubin = it->second;
-  }
-  if (!cubin) {
-    cubin = jit::get_cubin(jit::quantize_kernel_source(v), "sm_90a", name);
-    std::lock_guard<std::mutex> lock(mutex);
-    cubins.emplace(name, cubin);
-  }
-  return runtime::load_kernel(cubin, name, 0);
+  return jit::get_kernel(jit::quantize_kernel_name(v), [&] { return jit::quantize_kernel_source(v); }, 0);
 }
 
 void launch(QuantizeKind kind, DType input, QuantizeParams params, const Extents& e, Stream stream) {
