@@ -68,8 +68,8 @@ std::string diff_cell(const Measurement& m) {
 void print_header() {
   std::printf("blk = cuBLASLt FP8 with 1x128/128x128 block scales, pt = cuBLASLt FP8 per-tensor, bf16 = cuBLASLt "
               "BF16; TF = TFLOPS; vs blk = our speedup over blk\n");
-  std::printf("%-10s %-30s | %9s %8s %7s %8s %9s | %9s %8s | %9s | %9s | %6s\n", "layout", "shape", "ours us",
-              "TF", "GB/s", "diff", "first ms", "blk TF", "blk diff", "pt TF", "bf16 TF", "vs blk");
+  std::printf("%-10s %-30s | %9s %8s %7s %8s %9s %7s | %9s %8s | %9s | %9s | %6s\n", "layout", "shape", "ours us",
+              "TF", "GB/s", "diff", "first ms", "host us", "blk TF", "blk diff", "pt TF", "bf16 TF", "vs blk");
 }
 
 void print_row(const BenchResult& r, std::string& last_note) {
@@ -77,9 +77,10 @@ void print_row(const BenchResult& r, std::string& last_note) {
       r.ours.ran && r.lt_block_scaled.ran ? r.lt_block_scaled.median_us / r.ours.median_us : 0;
   char speedup_text[16] = "-";
   if (speedup > 0) std::snprintf(speedup_text, sizeof(speedup_text), "%.2fx", speedup);
-  std::printf("%-10s %-30s | %9.1f %8s %7.0f %8s %9.1f | %9s %8s | %9s | %9s | %6s\n", r.layout.c_str(),
+  std::printf("%-10s %-30s | %9.1f %8s %7.0f %8s %9.1f %7.1f | %9s %8s | %9s | %9s | %6s\n", r.layout.c_str(),
               shape_text(r).c_str(), r.ours.median_us, tflops_cell(r, r.ours).c_str(), r.gbps(r.ours),
-              diff_cell(r.ours).c_str(), r.first_call_us / 1000.0, tflops_cell(r, r.lt_block_scaled).c_str(),
+              diff_cell(r.ours).c_str(), r.first_call_us / 1000.0, r.host_call_us,
+              tflops_cell(r, r.lt_block_scaled).c_str(),
               diff_cell(r.lt_block_scaled).c_str(), tflops_cell(r, r.lt_per_tensor).c_str(),
               tflops_cell(r, r.lt_bf16).c_str(), speedup_text);
   if (!r.correctness.empty()) std::printf("    FAIL (ours): %s\n", r.correctness.c_str());
@@ -119,6 +120,7 @@ nlohmann::json result_json(const BenchResult& r) {
       {"flops", r.flops},
       {"bytes", r.bytes},
       {"first_call_ms", r.first_call_us / 1000.0},
+      {"host_call_us", r.host_call_us},
       {"correct", r.correctness.empty()},
       {"ours", measurement_json(r, r.ours)},
       {"cublaslt_fp8_block_scaled", measurement_json(r, r.lt_block_scaled)},

@@ -36,6 +36,7 @@ struct BenchResult {
   double flops = 0;     // 2 * m * n * k
   double bytes = 0;     // A, B, D and the scales, each once
   double first_call_us = 0;
+  double host_call_us = 0;  // host time of one call once warm (repeat use)
   std::string correctness;  // empty when our output passed (diff, guards)
   Measurement ours, lt_block_scaled, lt_per_tensor, lt_bf16;
 

@@ -65,4 +65,13 @@ double time_first_call_us(const std::function<void()>& launch, CUstream_st* stre
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
 }
 
+double time_host_call_us(const std::function<void()>& launch, CUstream_st* stream, int calls) {
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream));
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < calls; ++i) launch();
+  const auto end = std::chrono::steady_clock::now();
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream));
+  return std::chrono::duration<double, std::micro>(end - start).count() / calls;
+}
+
 }  // namespace fp8gemm::support

@@ -34,4 +34,8 @@ Timing time_launches(const std::function<void()>& launch, CUstream_st* stream, i
 // call: the JIT compile or the disk-cache load), up to the end of the kernel.
 double time_first_call_us(const std::function<void()>& launch, CUstream_st* stream);
 
+// Host time of one call in steady state (argument checks, config lookup, descriptors, enqueue): the wall
+// time of `calls` back-to-back calls with no synchronisation between them, divided by `calls`.
+double time_host_call_us(const std::function<void()>& launch, CUstream_st* stream, int calls);
+
 }  // namespace fp8gemm::support
