@@ -28,6 +28,7 @@
 #include "jit/ahead_of_time.hpp"
 #include "jit/compiler.hpp"
 #include "jit/kernel_source.hpp"
+#include "jit/quantize_source.hpp"
 #include "jit_sandbox.hpp"
 
 #ifndef FP8GEMM_SOURCE_DIR
@@ -94,25 +95,34 @@ std::vector<KernelConfig> deepseek_v3_configs() {
   return configs;
 }
 
-// What is wrong with one kernel's SASS and resource usage; empty when nothing is.
-std::vector<std::string> sass_problems(const KernelConfig& c, const std::string& sass, const std::string& resources) {
+// Local memory in a kernel's resource usage (stack frame, local) and SASS (LDL/STL): what it finds.
+std::vector<std::string> local_memory_problems(const std::string& sass, const std::string& resources) {
   std::vector<std::string> problems;
   std::smatch m;
   if (!std::regex_search(resources, m, std::regex(R"(STACK:(\d+)\b.*\bLOCAL:(\d+)\b)")))
     problems.push_back("no STACK/LOCAL figures in cuobjdump -res-usage:\n" + resources);
   else if (m[1] != "0" || m[2] != "0")
     problems.push_back("uses local memory: stack frame " + m[1].str() + " bytes, local " + m[2].str() + " bytes");
+  const std::regex local_access(R"(\b(LDL|STL)(\.|\s))");
+  int spills = 0;
+  std::istringstream lines(sass);
+  for (std::string line; std::getline(lines, line);)
+    if (std::regex_search(line, local_access)) ++spills;
+  if (spills > 0) problems.push_back(std::to_string(spills) + " LDL/STL instructions (register spills)");
+  return problems;
+}
 
-  int spills = 0, qgmma = 0, serialized_batches = 0, wrong_batches = 0;
+// What is wrong with one GEMM kernel's SASS and resource usage; empty when nothing is.
+std::vector<std::string> sass_problems(const KernelConfig& c, const std::string& sass, const std::string& resources) {
+  std::vector<std::string> problems = local_memory_problems(sass, resources);
+  int qgmma = 0, serialized_batches = 0, wrong_batches = 0;
   // A K block is block_k / 32 wgmma m64nNk32 per instruction column of the tile (one, or two for a
   // tile issued as two halves); a group committed together (gsb0 on its last QGMMA) holds whole K blocks.
   const int per_batch = c.block_k / 32;
   int in_batch = 0;
   bool waited_in_batch = false;
-  const std::regex local_access(R"(\b(LDL|STL)(\.|\s))");
   std::istringstream lines(sass);
   for (std::string line; std::getline(lines, line);) {
-    if (std::regex_search(line, local_access)) ++spills;
     if (line.find("QGMMA") != std::string::npos) {
       ++qgmma;
       ++in_batch;
@@ -127,7 +137,6 @@ std::vector<std::string> sass_problems(const KernelConfig& c, const std::string&
     }
   }
   if (qgmma == 0) problems.push_back("no QGMMA: the FP8 tensor cores are not used");
-  if (spills > 0) problems.push_back(std::to_string(spills) + " LDL/STL instructions (register spills)");
   if (serialized_batches > 0)
     problems.push_back(std::to_string(serialized_batches) + " K blocks wait (WARPGROUP.DEPBAR) between their QGMMAs");
   if (wrong_batches > 0)
@@ -135,6 +144,25 @@ std::vector<std::string> sass_problems(const KernelConfig& c, const std::string&
                        std::to_string(per_batch) + " instructions committed together): serialized wgmma");
   if (in_batch > 0) problems.push_back("the last QGMMA group is never committed (no gsb0)");
   return problems;
+}
+
+// Compiles `source` through NVRTC for sm_90a into `dir` and disassembles it: the SASS, the resource
+// usage and the compiler log; a failed step is reported in `failure` (and false returned).
+bool compile_and_dump(const std::string& source, const std::string& name, const fs::path& dir,
+                      const std::string& cuobjdump, std::string& sass, std::string& resources, std::string& log,
+                      std::string& failure) {
+  try {
+    jit::CompileResult compiled = jit::compile(source, "sm_90a");
+    log = compiled.log;
+    const fs::path cubin = dir / (name + ".cubin");
+    std::ofstream(cubin, std::ios::binary).write(compiled.cubin.data(), static_cast<std::streamsize>(compiled.cubin.size()));
+    if (!run(cuobjdump + " -sass " + quoted(cubin.string()), sass)) failure = "cuobjdump -sass failed:\n" + sass;
+    else if (!run(cuobjdump + " -res-usage " + quoted(cubin.string()), resources))
+      failure = "cuobjdump -res-usage failed:\n" + resources;
+  } catch (const std::exception& e) {
+    failure = std::string("does not compile: ") + e.what();
+  }
+  return failure.empty();
 }
 
 // The checker itself, on SASS lines in cuobjdump's format: it passes a good kernel and names each fault.
@@ -178,21 +206,15 @@ TEST(KernelSass, DeepSeekV3KernelsUseQgmmaWithoutLocalMemoryOrSerialization) {
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next++) < configs.size();) {
-      const std::string name = jit::gemm_kernel_name(configs[i]);
       std::vector<std::string>& found = problems[i];
-      try {
-        jit::CompileResult compiled = jit::compile(jit::gemm_kernel_source(configs[i]), "sm_90a");
-        fs::path cubin = files.root / (name + ".cubin");
-        std::ofstream(cubin, std::ios::binary).write(compiled.cubin.data(), static_cast<std::streamsize>(compiled.cubin.size()));
-        std::string sass, resources;
-        if (!run(cuobjdump + " -sass " + quoted(cubin.string()), sass)) found.push_back("cuobjdump -sass failed:\n" + sass);
-        else if (!run(cuobjdump + " -res-usage " + quoted(cubin.string()), resources))
-          found.push_back("cuobjdump -res-usage failed:\n" + resources);
-        else found = sass_problems(configs[i], sass, resources);
-        if (!found.empty() && !compiled.log.empty()) found.push_back("compiler log:\n" + compiled.log);
-      } catch (const std::exception& e) {
-        found.push_back(std::string("does not compile: ") + e.what());
+      std::string sass, resources, log, failure;
+      if (!compile_and_dump(jit::gemm_kernel_source(configs[i]), jit::gemm_kernel_name(configs[i]), files.root,
+                            cuobjdump, sass, resources, log, failure)) {
+        found.push_back(failure);
+        continue;
       }
+      found = sass_problems(configs[i], sass, resources);
+      if (!found.empty() && !log.empty()) found.push_back("compiler log:\n" + log);
     }
   };
   std::thread helper(work);  // two compilers at a time: CI machines have two cores
@@ -209,6 +231,25 @@ TEST(KernelSass, DeepSeekV3KernelsUseQgmmaWithoutLocalMemoryOrSerialization) {
   }
   std::cout << "checked the SASS of " << configs.size() << " kernels (deepseek-v3, M 1..16384, 132 SMs, sm_90a): "
             << configs.size() - failed << " pass, " << failed << " fail" << std::endl;
+}
+
+TEST(KernelSass, QuantizeKernelsUseNoLocalMemory) {
+  std::string looked_at;
+  std::optional<fs::path> tools = find_disassembler(looked_at);
+  if (!tools) GTEST_SKIP() << "no cuobjdump with nvdisasm beside it; looked in:" << looked_at;
+  const std::string cuobjdump = "PATH=" + quoted(tools->string()) + ":\"$PATH\" " + quoted((*tools / "cuobjdump").string());
+  JitSandboxFiles files;
+  const auto variants = jit::quantize_variants();
+  ASSERT_FALSE(variants.empty());
+  for (const auto& v : variants) {
+    const std::string name = jit::quantize_kernel_name(v);
+    std::string sass, resources, log, failure;
+    if (!compile_and_dump(jit::quantize_kernel_source(v), name, files.root, cuobjdump, sass, resources, log, failure)) {
+      ADD_FAILURE() << name << ": " << failure;
+      continue;
+    }
+    for (const std::string& problem : local_memory_problems(sass, resources)) ADD_FAILURE() << name << ": " << problem;
+  }
 }
 
 }  // namespace
