@@ -79,15 +79,13 @@ void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts) {
       (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0))
     throw Error("FP8GEMM_CONFIG: unsupported configuration \"" + std::string(v) + "\"");
   c.block_m = bm;
-  c.math_warpgroups = bm / 64;
   c.block_n = bn;
   c.stages = stages;
   c.cluster = cluster;
-  c.smem_bytes = heuristics::smem_bytes(c);
+  heuristics::set_derived_fields(c, facts);
   if (c.smem_bytes > facts.smem_per_block)
     throw Error("FP8GEMM_CONFIG: \"" + std::string(v) + "\" needs " + std::to_string(c.smem_bytes) +
                 " bytes of shared memory, the device has " + std::to_string(facts.smem_per_block));
-  c.num_sms = facts.num_sms - facts.num_sms % cluster;
 }
 
 void run(const Launch& L) {

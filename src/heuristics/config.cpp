@@ -38,6 +38,13 @@ std::string KernelConfig::name() const {
 
 int smem_bytes(const KernelConfig& c) { return SmemPlan(c.block_m, c.block_n, c.stages).total; }
 
+void set_derived_fields(KernelConfig& c, const DeviceFacts& dev) {
+  const int sms = std::max(dev.num_sms, 1);
+  c.math_warpgroups = c.block_m / 64;
+  c.smem_bytes = smem_bytes(c);
+  c.num_sms = sms - sms % c.cluster;
+}
+
 const std::vector<int>& block_n_candidates() {
   static const std::vector<int> candidates = [] {
     std::vector<int> v;
@@ -89,7 +96,6 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
       }
     }
   }
-  best.math_warpgroups = best.block_m / 64;
 
   // Cluster of two sharing A (multicast) when several n blocks reuse each A block and they pair up.
   const int64_t n_blocks = ceil_div(p.n, best.block_n);
@@ -104,8 +110,7 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
       break;
     }
   }
-  best.smem_bytes = SmemPlan(best.block_m, best.block_n, best.stages).total;
-  best.num_sms = sms - sms % best.cluster;
+  set_derived_fields(best, dev);
   return best;
 }
 

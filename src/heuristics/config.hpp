@@ -52,6 +52,9 @@ std::vector<KernelConfig> configs_for_range(Layout layout, int64_t n, int64_t k,
 // Shared memory needed by a config (bytes).
 int smem_bytes(const KernelConfig& c);
 
+// Fills what follows from the block shape, stages and cluster: math warpgroups, shared memory, grid size.
+void set_derived_fields(KernelConfig& c, const DeviceFacts& dev);
+
 // The BLOCK_N values the kernels are built with (multiples of 8 whose tiles straddle at most two
 // 128-wide B-scale blocks).
 const std::vector<int>& block_n_candidates();
