@@ -2,12 +2,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include "api/checks.hpp"
+#include "common/env.hpp"
+#include "common/math.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 #include "heuristics/config.hpp"
 #include "jit/kernel.hpp"
@@ -23,13 +24,6 @@ using heuristics::KernelConfig;
 
 constexpr int kContiguousAlignment = 128;  // the largest BLOCK_M: a block never spans two experts
 std::atomic<int> requested_sms{0};
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-bool env_flag(const char* name) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' && std::string(v) != "0";
-}
 
 // One GEMM launch, already checked.
 struct Launch {
@@ -69,22 +63,22 @@ int resident_clusters(CUfunction kernel, const CUlaunchConfig& config, const Ker
 
 // FP8GEMM_CONFIG="BLOCK_M,BLOCK_N,STAGES,CLUSTER" replaces the heuristic's choice (for tuning).
 void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts) {
-  const char* v = std::getenv("FP8GEMM_CONFIG");
-  if (v == nullptr || *v == '\0') return;
+  const std::string v = env_value("FP8GEMM_CONFIG");
+  if (v.empty()) return;
   int bm = 0, bn = 0, stages = 0, cluster = 0;
-  if (std::sscanf(v, "%d,%d,%d,%d", &bm, &bn, &stages, &cluster) != 4)
-    throw Error("FP8GEMM_CONFIG: expected BLOCK_M,BLOCK_N,STAGES,CLUSTER, got \"" + std::string(v) + "\"");
+  if (std::sscanf(v.c_str(), "%d,%d,%d,%d", &bm, &bn, &stages, &cluster) != 4)
+    throw Error("FP8GEMM_CONFIG: expected BLOCK_M,BLOCK_N,STAGES,CLUSTER, got \"" + v + "\"");
   const auto& bns = heuristics::block_n_candidates();
   if ((bm != 64 && bm != 128) || std::find(bns.begin(), bns.end(), bn) == bns.end() || stages < 1 ||
       (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0))
-    throw Error("FP8GEMM_CONFIG: unsupported configuration \"" + std::string(v) + "\"");
+    throw Error("FP8GEMM_CONFIG: unsupported configuration \"" + v + "\"");
   c.block_m = bm;
   c.block_n = bn;
   c.stages = stages;
   c.cluster = cluster;
   heuristics::set_derived_fields(c, facts);
   if (c.smem_bytes > facts.smem_per_block)
-    throw Error("FP8GEMM_CONFIG: \"" + std::string(v) + "\" needs " + std::to_string(c.smem_bytes) +
+    throw Error("FP8GEMM_CONFIG: \"" + v + "\" needs " + std::to_string(c.smem_bytes) +
                 " bytes of shared memory, the device has " + std::to_string(facts.smem_per_block));
 }
 

@@ -4,6 +4,7 @@
 
 #include "../../kernels/fp8gemm/quantize_params.h"
 #include "api/checks.hpp"
+#include "common/math.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 #include "jit/kernel.hpp"
 #include "jit/quantize_source.hpp"
@@ -16,8 +17,6 @@ using jit::QuantizeKind;
 using jit::QuantizeVariant;
 
 constexpr int64_t kMaxGridYZ = 65535;  // CUDA's limit on gridDim.y and gridDim.z
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // The extents of a [rows, cols] or [batches, rows, cols] tensor.
 struct Extents {

@@ -4,13 +4,12 @@
 #include <numeric>
 #include <set>
 
+#include "common/math.hpp"
 
 namespace fp8gemm::heuristics {
 namespace {
 
 constexpr int kMaxStages = 8;
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Output tiles of the problem for a block shape (masked: per-group rows come from expected_m).
 int64_t tile_count(const Problem& p, int block_m, int block_n) {

@@ -2,13 +2,13 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 
+#include "common/env.hpp"
 #include "jit/compiler.hpp"
 #include "jit/disk_entry.hpp"
 #include "jit/hash.hpp"
@@ -21,11 +21,6 @@ using Cubin = std::shared_ptr<const std::vector<char>>;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-bool verbose() {
-  const char* env = std::getenv("FP8GEMM_JIT_VERBOSE");
-  return env && *env && std::string(env) != "0";
 }
 
 // One warning per directory and process: a read-only cache must not flood the log.
@@ -48,7 +43,7 @@ CubinLookup load_or_compile(const std::string& key, const std::string& source, c
       case EntryRead::ok: {
         cache_stats().disk_hits++;
         double seconds = seconds_since(start);
-        if (verbose())
+        if (env_flag("FP8GEMM_JIT_VERBOSE"))
           std::fprintf(stderr, "fp8gemm jit: loaded %s from disk in %.2f ms (%s)\n", label.c_str(), seconds * 1e3,
                        path.c_str());
         return {std::make_shared<const std::vector<char>>(std::move(cubin)), CubinOrigin::disk, seconds};
@@ -72,7 +67,7 @@ CubinLookup load_or_compile(const std::string& key, const std::string& source, c
                    "memory only");
   }
   double seconds = seconds_since(start);
-  if (verbose()) {
+  if (env_flag("FP8GEMM_JIT_VERBOSE")) {
     std::fprintf(stderr, "fp8gemm jit: compiled %s in %.1f ms (%s, %s)\n", label.c_str(), compiled.seconds * 1e3,
                  compiler_id().c_str(), arch.c_str());
     if (!compiled.log.empty()) std::fprintf(stderr, "%s\n", compiled.log.c_str());
@@ -144,13 +139,9 @@ CacheStats& cache_stats() {
 }
 
 std::string cache_dir() {
-  auto env = [](const char* name) -> std::string {
-    const char* v = std::getenv(name);
-    return v ? v : "";
-  };
-  if (std::string dir = env("FP8GEMM_CACHE_DIR"); !dir.empty()) return dir;
-  if (std::string xdg = env("XDG_CACHE_HOME"); !xdg.empty()) return (fs::path(xdg) / "fp8gemm").string();
-  if (std::string home = env("HOME"); !home.empty()) return (fs::path(home) / ".cache" / "fp8gemm").string();
+  if (std::string dir = env_value("FP8GEMM_CACHE_DIR"); !dir.empty()) return dir;
+  if (std::string xdg = env_value("XDG_CACHE_HOME"); !xdg.empty()) return (fs::path(xdg) / "fp8gemm").string();
+  if (std::string home = env_value("HOME"); !home.empty()) return (fs::path(home) / ".cache" / "fp8gemm").string();
   return "";
 }
 

@@ -2,8 +2,8 @@
 
 #include <cctype>
 #include <chrono>
-#include <cstdlib>
 
+#include "common/env.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 #include "jit/nvcc.hpp"
 #include "jit/nvrtc.hpp"
@@ -14,8 +14,7 @@ namespace {
 enum class Compiler { nvrtc, nvcc };
 
 Compiler selected_compiler() {
-  const char* env = std::getenv("FP8GEMM_COMPILER");
-  std::string name = env ? env : "";
+  std::string name = env_value("FP8GEMM_COMPILER");
   if (name.empty() || name == "nvrtc") return Compiler::nvrtc;
   if (name == "nvcc") return Compiler::nvcc;
   throw Error("FP8GEMM_COMPILER=" + name + " is not a compiler fp8gemm knows: use nvrtc (the default) or nvcc");

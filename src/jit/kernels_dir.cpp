@@ -2,13 +2,13 @@
 #include <dlfcn.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
 
+#include "common/env.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 #include "jit/compiler.hpp"
 #include "jit/hash.hpp"
@@ -37,10 +37,10 @@ std::optional<fs::path> library_dir() {
   return lib.parent_path();
 }
 
-std::string find_kernels_dir(const char* env) {
-  if (env && *env) {
+std::string find_kernels_dir(const std::string& env) {
+  if (!env.empty()) {
     if (!holds_kernels(env))
-      throw Error(std::string("FP8GEMM_KERNELS_DIR=") + env +
+      throw Error("FP8GEMM_KERNELS_DIR=" + env +
                   " does not hold the kernel sources (expected a directory fp8gemm/ inside it)");
     return fs::path(env).lexically_normal().string();
   }
@@ -82,12 +82,11 @@ std::string kernels_dir() {
   // Resolved again only when FP8GEMM_KERNELS_DIR changes: the search touches the file system.
   static std::optional<std::string> resolved_for_env;
   static std::string resolved;
-  const char* env = std::getenv("FP8GEMM_KERNELS_DIR");
-  std::string env_value = env ? env : "";
+  std::string env = env_value("FP8GEMM_KERNELS_DIR");
   std::lock_guard<std::mutex> lock(mutex);
-  if (resolved_for_env != env_value) {
+  if (resolved_for_env != env) {
     resolved = find_kernels_dir(env);
-    resolved_for_env = env_value;
+    resolved_for_env = env;
   }
   return resolved;
 }

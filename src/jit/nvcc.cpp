@@ -14,6 +14,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "common/env.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 
 #ifndef FP8GEMM_CUDA_HOME
@@ -69,20 +70,18 @@ std::string find_nvcc() {
     tried += "\n  " + p.string();
     return is_executable(p);
   };
-  if (const char* env = std::getenv("FP8GEMM_NVCC"); env && *env) {
+  if (std::string env = env_value("FP8GEMM_NVCC"); !env.empty()) {
     if (consider(env)) return env;
-    throw Error(std::string("FP8GEMM_NVCC=") + env + " is not an executable file");
+    throw Error("FP8GEMM_NVCC=" + env + " is not an executable file");
   }
-  if (const char* home = std::getenv("CUDA_HOME"); home && *home)
+  if (std::string home = env_value("CUDA_HOME"); !home.empty())
     if (fs::path p = fs::path(home) / "bin" / "nvcc"; consider(p)) return p.string();
   if (std::string home = FP8GEMM_CUDA_HOME; !home.empty())
     if (fs::path p = fs::path(home) / "bin" / "nvcc"; consider(p)) return p.string();
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream dirs(path);
-    for (std::string dir; std::getline(dirs, dir, ':');)
-      if (!dir.empty())
-        if (fs::path p = fs::path(dir) / "nvcc"; consider(p)) return p.string();
-  }
+  std::stringstream dirs(env_value("PATH"));
+  for (std::string dir; std::getline(dirs, dir, ':');)
+    if (!dir.empty())
+      if (fs::path p = fs::path(dir) / "nvcc"; consider(p)) return p.string();
   throw Error("FP8GEMM_COMPILER=nvcc but no nvcc found; looked for:" + tried +
               "\nSet FP8GEMM_NVCC to the nvcc executable or CUDA_HOME to the toolkit");
 }

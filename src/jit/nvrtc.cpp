@@ -5,9 +5,9 @@
 #include <nvrtc.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <set>
 
+#include "common/env.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 
 #ifndef FP8GEMM_CUDA_HOME
@@ -50,14 +50,13 @@ std::vector<std::string> loaded_cuda_library_dirs() {
 }
 
 std::vector<std::string> candidates() {
-  const char* env = std::getenv("FP8GEMM_LIBNVRTC");
-  if (env && *env) return {env};  // an explicit choice is the only one tried
+  // An explicit choice is the only one tried.
+  if (std::string env = env_value("FP8GEMM_LIBNVRTC"); !env.empty()) return {env};
   std::vector<std::string> names = {"libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so"};
   for (const std::string& dir : loaded_cuda_library_dirs())
     for (const char* relative : {"/libnvrtc.so.13", "/libnvrtc.so.12", "/../../cuda_nvrtc/lib/libnvrtc.so.12"})
       if (std::string path = dir + relative; ::access(path.c_str(), R_OK) == 0) names.push_back(path);
-  const char* cuda_home = std::getenv("CUDA_HOME");
-  for (std::string home : {std::string(cuda_home ? cuda_home : ""), std::string(FP8GEMM_CUDA_HOME)}) {
+  for (std::string home : {env_value("CUDA_HOME"), std::string(FP8GEMM_CUDA_HOME)}) {
     if (home.empty()) continue;
     names.push_back(home + "/lib64/libnvrtc.so");
     names.push_back(home + "/lib/libnvrtc.so");

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "common/math.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 
 namespace fp8gemm::reference {
@@ -23,8 +24,6 @@ constexpr float kE4m3Max = 448.0f;       // largest finite E4M3 value
 constexpr float kMinAmax = 1e-4f;        // floor on amax so an all-zero group gets a finite scale
 constexpr uint8_t kE4m3MaxCode = 0x7e;   // 0 1111 110 = 448
 constexpr uint8_t kE4m3NanCode = 0x7f;   // 0 1111 111
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 void check_matrix_args(const float* x, int64_t rows, int64_t cols) {
   if (rows < 0) throw Error("rows: must be >= 0, got " + std::to_string(rows));

@@ -2,9 +2,9 @@
 
 #include <dlfcn.h>
 
-#include <cstdlib>
 #include <string>
 
+#include "common/env.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 
 namespace fp8gemm::runtime {
@@ -19,8 +19,8 @@ using GetProcAddressV2 = CUresult (*)(const char*, void**, int, cuuint64_t, CUdr
 using GetProcAddressV1 = CUresult (*)(const char*, void**, int, cuuint64_t);
 
 std::string library_name() {
-  const char* env = std::getenv("FP8GEMM_LIBCUDA");
-  return env && *env ? env : "libcuda.so.1";
+  std::string env = env_value("FP8GEMM_LIBCUDA");
+  return env.empty() ? "libcuda.so.1" : env;
 }
 
 // Resolves driver symbols by name through whichever cuGetProcAddress the driver exports.

@@ -6,14 +6,14 @@
 #include <numeric>
 #include <random>
 
+#include "common/math.hpp"
 #include "heuristics/config.hpp"
 
 namespace {
 
+using fp8gemm::ceil_div;
 using fp8gemm::SmemPlan;
 using namespace fp8gemm::heuristics;
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 void expect_valid(const KernelConfig& c, const Problem& p, const DeviceFacts& dev) {
   const auto& candidates = block_n_candidates();

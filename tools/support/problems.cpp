@@ -7,6 +7,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/math.hpp"
 #include "support/cuda_check.hpp"
 #include "support/random_operands.hpp"
 
@@ -19,8 +20,6 @@ const char* scale_layout_name(ScaleLayout layout) {
 std::string describe(const Layouts& layouts) {
   return std::string("sa ") + scale_layout_name(layouts.sa) + ", d " + output_layout_name(layouts.d);
 }
-
-static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 static TensorView view_of(const DeviceBuffer& buffer, DType dtype, int64_t groups, int64_t rows, int64_t cols) {
   return groups == 0 ? TensorView::contiguous(buffer.get(), dtype, {rows, cols})

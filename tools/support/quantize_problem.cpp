@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 
+#include "common/math.hpp"
 #include "reference/reference.hpp"
 #include "support/cuda_check.hpp"
 
@@ -17,8 +18,6 @@ namespace {
 constexpr int64_t kGroup = 128;
 constexpr uint8_t kCodePoison = 0x5a;
 constexpr uint32_t kScalePoison = 0xffffffffu;  // a NaN: no kernel ever writes one as a scale
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 float f16_to_float(uint16_t h) {
   const float sign = (h & 0x8000) ? -1.0f : 1.0f;

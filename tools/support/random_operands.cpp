@@ -6,6 +6,7 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "common/math.hpp"
 #include "support/parallel.hpp"
 
 namespace fp8gemm::support {
@@ -38,8 +39,6 @@ static void fill_randn(float* out, int64_t count, uint64_t seed) {
     if (i + 1 < count) out[i + 1] = static_cast<float>(radius * std::sin(kTwoPi * u2));
   }
 }
-
-static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 reference::Quantized random_quantized(int64_t rows, int64_t cols, Quantization kind, uint64_t seed) {
   reference::Quantized out;
