@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -65,9 +66,24 @@ std::string diff_cell(const Measurement& m) {
   return text;
 }
 
-void print_header() {
+// The floor under "host us" (support::time_bare_launch_us), or a note where it could not be measured.
+struct BareLaunch {
+  double us = -1;
+  std::string note;
+};
+
+std::string bare_launch_text(const BareLaunch& bare) {
+  if (bare.us < 0) return "not measured (" + bare.note + ")";
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.1f us host", bare.us);
+  return text;
+}
+
+void print_header(const BareLaunch& bare) {
   std::printf("blk = cuBLASLt FP8 with 1x128/128x128 block scales, pt = cuBLASLt FP8 per-tensor, bf16 = cuBLASLt "
-              "BF16; TF = TFLOPS; vs blk = our speedup over blk\n");
+              "BF16; TF = TFLOPS; vs blk = our speedup over blk; host us = host time of one warm call (%d back to "
+              "back); bare launch: %s (an empty kernel, cuLaunchKernelEx)\n",
+              support::kHostCalls, bare_launch_text(bare).c_str());
   std::printf("%-10s %-30s | %9s %8s %7s %8s %9s %7s | %9s %8s | %9s | %9s | %6s\n", "layout", "shape", "ours us",
               "TF", "GB/s", "diff", "first ms", "host us", "blk TF", "blk diff", "pt TF", "bf16 TF", "vs blk");
 }
@@ -200,10 +216,17 @@ void run_bench(const BenchOptions& options) {
               info["driver_cuda_version"].get<std::string>().c_str(), info["cublaslt_version"].get<size_t>(),
               options.iters, options.sa_layout.c_str());
   const bool gemms = !normal.empty() || !contiguous.empty() || !masked.empty();
-  if (gemms) print_header();
 
   cudaStream_t stream = nullptr;
   FP8GEMM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  // Once per run, beside the suite's "host us": what a launch costs the host with nothing of ours around it.
+  BareLaunch bare;
+  try {
+    bare.us = support::time_bare_launch_us(stream, support::kHostCalls);
+  } catch (const std::exception& e) {
+    bare.note = e.what();
+  }
+  if (gemms) print_header(bare);
   const support::ScaleLayout layout =
       options.sa_layout == "row-major" ? support::ScaleLayout::row_major : support::ScaleLayout::mn_major;
   std::vector<BenchResult> results;
@@ -243,6 +266,10 @@ void run_bench(const BenchOptions& options) {
     out["l2_flush"] = true;
     out["sa_layout"] = options.sa_layout;
     out["seed"] = options.seed;
+    if (bare.us >= 0)
+      out["bare_launch_host_us"] = bare.us;
+    else
+      out["bare_launch_note"] = bare.note;
     out["results"] = nlohmann::json::array();
     for (const auto& r : results) out["results"].push_back(result_json(r));
     if (quantize) {

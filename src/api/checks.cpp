@@ -20,7 +20,7 @@ void check_dtype(const TensorView& t, const char* name, DType dtype) {
     fail(name, std::string("must have dtype ") + dtype_name(dtype) + ", got " + dtype_name(t.dtype));
 }
 
-void check_shape(const TensorView& t, const char* name, const std::vector<int64_t>& shape, const char* dims) {
+void check_shape(const TensorView& t, const char* name, std::span<const int64_t> shape, const char* dims) {
   bool ok = t.ndim == static_cast<int>(shape.size());
   for (int i = 0; ok && i < t.ndim; ++i) ok = t.shape[i] == shape[i];
   if (!ok) {
@@ -60,27 +60,34 @@ void check_alignment(const TensorView& t, const char* name, int64_t bytes) {
     fail(name, "data pointer must be aligned to " + std::to_string(bytes) + " bytes");
 }
 
-void check_on_device(const TensorView& t, const char* name) {
+void check_on_device(const TensorView& t, const char* name, int& current_device) {
   if (t.numel() == 0) return;
   if (t.data == nullptr) fail(name, "data pointer is null");
-  const runtime::Driver& d = runtime::driver();
+  // The three facts in one query: each query is a look-up of the address in the driver's tables, and
+  // this runs for every tensor of every call. An address the driver does not know (pageable host
+  // memory) comes back as success with the values left at zero, where cuPointerGetAttribute failed with
+  // CUDA_ERROR_INVALID_VALUE: either way it is host memory here.
   unsigned int memory_type = 0;
-  const CUresult r = d.PointerGetAttribute(&memory_type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE,
-                                           reinterpret_cast<CUdeviceptr>(t.data));
-  if (r != CUDA_SUCCESS || memory_type == CU_MEMORYTYPE_HOST)
+  int is_managed = 0;  // 4 bytes whether the driver writes a bool or an int
+  int ordinal = -1;
+  CUpointer_attribute attributes[] = {CU_POINTER_ATTRIBUTE_MEMORY_TYPE, CU_POINTER_ATTRIBUTE_IS_MANAGED,
+                                      CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL};
+  void* values[] = {&memory_type, &is_managed, &ordinal};
+  const CUresult r = runtime::driver().PointerGetAttributes(3, attributes, values,
+                                                            reinterpret_cast<CUdeviceptr>(t.data));
+  if (r != CUDA_SUCCESS || memory_type == 0 || memory_type == CU_MEMORYTYPE_HOST)
     fail(name, "must be in CUDA device memory (got a host pointer)");
-  int is_managed = 0;
-  d.PointerGetAttribute(&is_managed, CU_POINTER_ATTRIBUTE_IS_MANAGED, reinterpret_cast<CUdeviceptr>(t.data));
   if (!is_managed) {
-    int ordinal = -1;
-    runtime::check(d.PointerGetAttribute(&ordinal, CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL,
-                                         reinterpret_cast<CUdeviceptr>(t.data)),
-                   "cuPointerGetAttribute");
-    const CUdevice current = runtime::current_device();
-    if (ordinal != static_cast<int>(current))
+    if (current_device < 0) current_device = static_cast<int>(runtime::current_device());
+    if (ordinal != current_device)
       fail(name, "is on device " + std::to_string(ordinal) + " but the current device is " +
-                     std::to_string(static_cast<int>(current)));
+                     std::to_string(current_device));
   }
+}
+
+void check_on_device(const TensorView& t, const char* name) {
+  int current_device = -1;
+  check_on_device(t, name, current_device);
 }
 
 bool scale_layout_ok(const TensorView& sa) {

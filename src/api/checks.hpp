@@ -2,8 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <span>
 #include <string>
-#include <vector>
 
 #include "fp8gemm/fp8gemm.hpp"
 #include "runtime/device.hpp"
@@ -13,13 +14,22 @@ namespace fp8gemm::api {
 std::string shape_string(const TensorView& t);
 
 void check_dtype(const TensorView& t, const char* name, DType dtype);
-// `dims` describes the expected shape for the message, e.g. "[M, K]".
-void check_shape(const TensorView& t, const char* name, const std::vector<int64_t>& shape, const char* dims);
+// `dims` describes the expected shape for the message, e.g. "[M, K]". A span or a braced list, not a
+// vector: the checks run on every call, and a vector would be an allocation each time.
+void check_shape(const TensorView& t, const char* name, std::span<const int64_t> shape, const char* dims);
+inline void check_shape(const TensorView& t, const char* name, std::initializer_list<int64_t> shape,
+                        const char* dims) {
+  check_shape(t, name, std::span<const int64_t>(shape.begin(), shape.size()), dims);
+}
 // Innermost stride 1, the other strides multiples of `multiple` elements and at least row-major sized.
 void check_rows(const TensorView& t, const char* name, int64_t multiple);
 void check_contiguous(const TensorView& t, const char* name);
 void check_alignment(const TensorView& t, const char* name, int64_t bytes);
-// The memory is on the current device (device or managed memory of it).
+// The memory is on the current device (device or managed memory of it): one driver call per tensor.
+// `current_device` carries the current device from one check to the next of the same call (-1 until a
+// check needs it), so that the tensors of a call share one lookup.
+void check_on_device(const TensorView& t, const char* name, int& current_device);
+// The same for a tensor checked on its own.
 void check_on_device(const TensorView& t, const char* name);
 
 // A scales [.., rows, Kb]: row-major (Kb stride 1) or MN-major (row stride 1); returns false if neither.

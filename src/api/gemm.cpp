@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "api/checks.hpp"
+#include "api/memo.hpp"
 #include "common/env.hpp"
 #include "common/math.hpp"
 #include "fp8gemm/fp8gemm.hpp"
@@ -38,6 +39,41 @@ struct Launch {
   Stream stream;
 };
 
+// What a launch needs besides the operands and the stream, worked out on the first call with its key.
+struct Dispatch {
+  KernelConfig config;
+  CUfunction kernel = nullptr;  // loaded in the key's context
+  unsigned grid = 0;            // CTAs of the persistent grid
+};
+
+// Everything a Dispatch depends on: the heuristic's inputs, the two settings read on every call, and the
+// context (a CUfunction belongs to the context its module was loaded in).
+struct DispatchKey {
+  uintptr_t context = 0;
+  Layout layout = Layout::normal;
+  int64_t heuristic_m = 0, n = 0, k = 0, groups = 0;
+  int num_sms = 0, smem_per_block = 0;
+  bool check_indices = false;   // FP8GEMM_CHECK_INDICES, contiguous only
+  std::string config_override;  // FP8GEMM_CONFIG
+  bool operator==(const DispatchKey&) const = default;
+};
+
+struct DispatchKeyHash {
+  size_t operator()(const DispatchKey& key) const {
+    size_t h = std::hash<std::string>{}(key.config_override);
+    for (int64_t v : {static_cast<int64_t>(key.context), static_cast<int64_t>(key.layout), key.heuristic_m, key.n,
+                      key.k, key.groups, int64_t{key.num_sms}, int64_t{key.smem_per_block},
+                      int64_t{key.check_indices}})
+      api::hash_mix(h, std::hash<int64_t>{}(v));
+    return h;
+  }
+};
+
+api::Memo<DispatchKey, Dispatch, DispatchKeyHash>& dispatches() {
+  static api::Memo<DispatchKey, Dispatch, DispatchKeyHash> memo;
+  return memo;
+}
+
 CUfunction kernel_for(const KernelConfig& c) {
   return jit::get_kernel(jit::gemm_kernel_name(c), [&] { return jit::gemm_kernel_source(c); }, c.smem_bytes);
 }
@@ -62,8 +98,7 @@ int resident_clusters(CUfunction kernel, const CUlaunchConfig& config, const Ker
 }
 
 // FP8GEMM_CONFIG="BLOCK_M,BLOCK_N,STAGES,CLUSTER" replaces the heuristic's choice (for tuning).
-void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts) {
-  const std::string v = env_value("FP8GEMM_CONFIG");
+void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, const std::string& v) {
   if (v.empty()) return;
   int bm = 0, bn = 0, stages = 0, cluster = 0;
   if (std::sscanf(v.c_str(), "%d,%d,%d,%d", &bm, &bn, &stages, &cluster) != 4)
@@ -82,6 +117,43 @@ void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts) {
                 " bytes of shared memory, the device has " + std::to_string(facts.smem_per_block));
 }
 
+// The launch of config c over `grid` CTAs; `cluster` is the attribute it points to.
+CUlaunchConfig launch_config(const KernelConfig& c, unsigned grid, CUstream stream, CUlaunchAttribute& cluster) {
+  cluster = CUlaunchAttribute{};
+  cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+  cluster.value.clusterDim.x = static_cast<unsigned>(c.cluster);
+  cluster.value.clusterDim.y = 1;
+  cluster.value.clusterDim.z = 1;
+  CUlaunchConfig config{};
+  config.gridDimX = grid;
+  config.gridDimY = config.gridDimZ = 1;
+  config.blockDimX = static_cast<unsigned>(c.threads());
+  config.blockDimY = config.blockDimZ = 1;
+  config.sharedMemBytes = static_cast<unsigned>(c.smem_bytes);
+  config.hStream = stream;
+  config.attrs = &cluster;
+  config.numAttrs = 1;
+  return config;
+}
+
+// The first call with `key`: the heuristic (or FP8GEMM_CONFIG), the kernel (JIT, cache, module load)
+// and, for clusters, the grid that stays resident.
+Dispatch make_dispatch(const DispatchKey& key, const heuristics::DeviceFacts& facts, CUstream stream) {
+  Dispatch out;
+  KernelConfig& c = out.config;
+  c = heuristics::choose_config({key.layout, key.heuristic_m, key.n, key.k, key.groups}, facts);
+  override_config(c, facts, key.config_override);
+  c.check_indices = key.check_indices;
+  out.kernel = kernel_for(c);
+  out.grid = static_cast<unsigned>(c.num_sms);
+  if (c.cluster > 1) {
+    CUlaunchAttribute cluster;
+    const CUlaunchConfig config = launch_config(c, out.grid, stream, cluster);
+    out.grid = static_cast<unsigned>(resident_clusters(out.kernel, config, c) * c.cluster);
+  }
+  return out;
+}
+
 void run(const Launch& L) {
   const runtime::DeviceInfo& dev = api::hopper_device();
   if (L.rows == 0 || L.groups == 0) return;
@@ -90,10 +162,24 @@ void run(const Launch& L) {
   const int requested = requested_sms.load();
   facts.num_sms = requested > 0 ? std::min(requested, dev.sm_count) : dev.sm_count;
   facts.smem_per_block = dev.smem_per_block_optin;
-  KernelConfig c = heuristics::choose_config({L.layout, L.heuristic_m, L.n, L.k, L.groups}, facts);
-  override_config(c, facts);
-  c.check_indices = L.layout == Layout::contiguous && env_flag("FP8GEMM_CHECK_INDICES");
-  const CUfunction kernel = kernel_for(c);
+  // The settings are read on every call (a getenv each), so a change takes effect on the next call.
+  const DispatchKey key{reinterpret_cast<uintptr_t>(runtime::current_context()),
+                        L.layout,
+                        L.heuristic_m,
+                        L.n,
+                        L.k,
+                        L.groups,
+                        facts.num_sms,
+                        facts.smem_per_block,
+                        L.layout == Layout::contiguous && env_flag("FP8GEMM_CHECK_INDICES"),
+                        env_value("FP8GEMM_CONFIG")};
+  const CUstream stream = reinterpret_cast<CUstream>(L.stream);
+  Dispatch dispatch;
+  if (!dispatches().find(key, dispatch)) {
+    dispatch = make_dispatch(key, facts, stream);
+    dispatches().insert(key, dispatch);
+  }
+  const KernelConfig& c = dispatch.config;
 
   const int64_t a_rows = L.layout == Layout::masked ? L.groups * L.rows : L.rows;
   const CUtensorMap tma_a = runtime::make_fp8_tile_map(L.a->data, a_rows, L.k, L.a->stride[L.a->ndim - 2],
@@ -116,28 +202,18 @@ void run(const Launch& L) {
   params.m_indices = L.m_indices;
   params.masked_m = L.masked_m;
 
-  CUlaunchAttribute cluster{};
-  cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
-  cluster.value.clusterDim.x = static_cast<unsigned>(c.cluster);
-  cluster.value.clusterDim.y = 1;
-  cluster.value.clusterDim.z = 1;
-  CUlaunchConfig config{};
-  config.gridDimX = static_cast<unsigned>(c.num_sms);
-  config.gridDimY = config.gridDimZ = 1;
-  config.blockDimX = static_cast<unsigned>(c.threads());
-  config.blockDimY = config.blockDimZ = 1;
-  config.sharedMemBytes = static_cast<unsigned>(c.smem_bytes);
-  config.hStream = reinterpret_cast<CUstream>(L.stream);
-  config.attrs = &cluster;
-  config.numAttrs = 1;
-  if (c.cluster > 1) config.gridDimX = static_cast<unsigned>(resident_clusters(kernel, config, c) * c.cluster);
+  CUlaunchAttribute cluster;
+  const CUlaunchConfig config = launch_config(c, dispatch.grid, stream, cluster);
   void* args[] = {const_cast<CUtensorMap*>(&tma_a), const_cast<CUtensorMap*>(&tma_b), &params};
-  runtime::check(runtime::driver().LaunchKernelEx(&config, kernel, args, nullptr), "cuLaunchKernelEx (fp8gemm)");
+  runtime::check(runtime::driver().LaunchKernelEx(&config, dispatch.kernel, args, nullptr),
+                 "cuLaunchKernelEx (fp8gemm)");
 }
 
 // Checks shared by the three layouts. `g` is the group count (0 = no group dimension).
+// `current_device`: see api::check_on_device (-1 until looked up, shared by the call's checks).
 void check_operands(const TensorView& a, const TensorView& sa, const TensorView& b, const TensorView& sb,
-                    const TensorView& d, int64_t g, bool grouped_a, int64_t m, int64_t n, int64_t k) {
+                    const TensorView& d, int64_t g, bool grouped_a, int64_t m, int64_t n, int64_t k,
+                    int& current_device) {
   const int64_t kb = ceil_div(k, 128), nb = ceil_div(n, 128);
   api::check_problem(n, k);
   if (grouped_a) {
@@ -179,15 +255,15 @@ void check_operands(const TensorView& a, const TensorView& sa, const TensorView&
   api::check_rows(d, "d", 8);
   api::check_alignment(d, "d", 16);
   for (auto [t, name] : {std::pair{&a, "a"}, {&sa, "sa"}, {&b, "b"}, {&sb, "sb"}, {&d, "d"}})
-    api::check_on_device(*t, name);
+    api::check_on_device(*t, name, current_device);
 }
 
-void check_index_tensor(const TensorView& t, const char* name, int64_t size, const char* dims) {
+void check_index_tensor(const TensorView& t, const char* name, int64_t size, const char* dims, int& current_device) {
   api::check_dtype(t, name, DType::i32);
   api::check_shape(t, name, {size}, dims);
   api::check_contiguous(t, name);
   api::check_alignment(t, name, 4);
-  api::check_on_device(t, name);
+  api::check_on_device(t, name, current_device);
 }
 
 }  // namespace
@@ -197,7 +273,8 @@ void fp8_gemm_nt(const TensorView& a, const TensorView& sa, const TensorView& b,
   if (a.ndim != 2) throw Error("a: must have 2 dimensions [M, K], got " + api::shape_string(a));
   if (b.ndim != 2) throw Error("b: must have 2 dimensions [N, K], got " + api::shape_string(b));
   const int64_t m = a.shape[0], k = a.shape[1], n = b.shape[0];
-  check_operands(a, sa, b, sb, d, 0, false, m, n, k);
+  int current_device = -1;
+  check_operands(a, sa, b, sb, d, 0, false, m, n, k, current_device);
   run({Layout::normal, &a, &sa, &b, &sb, &d, m, 1, n, k, m, nullptr, nullptr, stream});
 }
 
@@ -208,8 +285,9 @@ void m_grouped_fp8_gemm_nt_contiguous(const TensorView& a, const TensorView& sa,
   if (b.ndim != 3) throw Error("b: must have 3 dimensions [G, N, K], got " + api::shape_string(b));
   const int64_t m = a.shape[0], k = a.shape[1], g = b.shape[0], n = b.shape[1];
   if (g < 1) throw Error("b: the group count (b.shape[0]) must be at least 1");
-  check_operands(a, sa, b, sb, d, g, false, m, n, k);
-  check_index_tensor(m_indices, "m_indices", m, "[M]");
+  int current_device = -1;
+  check_operands(a, sa, b, sb, d, g, false, m, n, k, current_device);
+  check_index_tensor(m_indices, "m_indices", m, "[M]", current_device);
   run({Layout::contiguous, &a, &sa, &b, &sb, &d, m, g, n, k, m, static_cast<const int*>(m_indices.data), nullptr,
        stream});
 }
@@ -221,8 +299,9 @@ void m_grouped_fp8_gemm_nt_masked(const TensorView& a, const TensorView& sa, con
   if (b.ndim != 3) throw Error("b: must have 3 dimensions [G, N, K], got " + api::shape_string(b));
   const int64_t g = a.shape[0], max_m = a.shape[1], k = a.shape[2], n = b.shape[1];
   if (expected_m < 0) throw Error("expected_m: must be >= 0, got " + std::to_string(expected_m));
-  check_operands(a, sa, b, sb, d, g, true, max_m, n, k);
-  check_index_tensor(masked_m, "masked_m", g, "[G]");
+  int current_device = -1;
+  check_operands(a, sa, b, sb, d, g, true, max_m, n, k, current_device);
+  check_index_tensor(masked_m, "masked_m", g, "[G]", current_device);
   const int64_t hint = std::clamp<int64_t>(expected_m, 1, std::max<int64_t>(max_m, 1));
   run({Layout::masked, &a, &sa, &b, &sb, &d, max_m, g, n, k, hint, nullptr, static_cast<const int*>(masked_m.data),
        stream});

@@ -1,9 +1,11 @@
 // The quantization entry points: argument checks, then the kernel variant for the input's dtype and
 // alignment, launched on the caller's stream.
 #include <algorithm>
+#include <span>
 
 #include "../../kernels/fp8gemm/quantize_params.h"
 #include "api/checks.hpp"
+#include "api/memo.hpp"
 #include "common/math.hpp"
 #include "fp8gemm/fp8gemm.hpp"
 #include "jit/kernel.hpp"
@@ -23,9 +25,16 @@ struct Extents {
   int64_t batches, rows, cols;
 };
 
-std::vector<int64_t> shape_of(const Extents& e, bool batched) {
-  if (batched) return {e.batches, e.rows, e.cols};
-  return {e.rows, e.cols};
+// A shape to check against, held in place (the checks run on every call: no allocation).
+struct Shape {
+  int64_t dims[3];
+  size_t rank;
+  std::span<const int64_t> span() const { return {dims, rank}; }
+};
+
+Shape shape_of(const Extents& e, bool batched) {
+  if (batched) return {{e.batches, e.rows, e.cols}, 3};
+  return {{e.rows, e.cols, 0}, 2};
 }
 
 // The input's rank, dtype, layout and size limits. `dims` names its shape, e.g. "[M, K]".
@@ -53,13 +62,13 @@ Extents check_input(const TensorView& x, const char* name, const char* dims, con
 
 void check_output(const TensorView& q, const Extents& e, bool batched, const char* dims) {
   api::check_dtype(q, "q", DType::e4m3);
-  api::check_shape(q, "q", shape_of(e, batched), dims);
+  api::check_shape(q, "q", shape_of(e, batched).span(), dims);
   api::check_rows(q, "q", 1);
 }
 
 void check_scales(const TensorView& s, const Extents& scale_extents, bool batched, const char* dims) {
   api::check_dtype(s, "scales", DType::f32);
-  api::check_shape(s, "scales", shape_of(scale_extents, batched), dims);
+  api::check_shape(s, "scales", shape_of(scale_extents, batched).span(), dims);
   if (!api::scale_layout_ok(s))
     throw Error("scales: must be MN-major (stride 1 over rows) or row-major (stride 1 over K blocks), got strides " +
                 std::to_string(s.stride[s.ndim - 2]) + ", " + std::to_string(s.stride[s.ndim - 1]));
@@ -104,8 +113,34 @@ bool vectorizable(const QuantizeParams& p, DType input) {
          aligned(reinterpret_cast<uintptr_t>(p.q), vec) && aligned(p.q_stride_r, vec) && aligned(p.q_stride_b, vec);
 }
 
+// A variant's kernel in a context, kept after its first call: a warm call does one look-up instead of
+// building the kernel name and going through the kernel and module caches.
+struct KernelKey {
+  uintptr_t context = 0;
+  QuantizeKind kind = QuantizeKind::per_token;
+  DType input = DType::bf16;
+  bool vectorized = false;
+  bool operator==(const KernelKey&) const = default;
+};
+
+struct KernelKeyHash {
+  size_t operator()(const KernelKey& key) const {
+    size_t h = std::hash<uintptr_t>{}(key.context);
+    api::hash_mix(h, static_cast<size_t>(key.kind));
+    api::hash_mix(h, static_cast<size_t>(key.input));
+    api::hash_mix(h, key.vectorized ? 1 : 0);
+    return h;
+  }
+};
+
 CUfunction kernel_for(const QuantizeVariant& v) {
-  return jit::get_kernel(jit::quantize_kernel_name(v), [&] { return jit::quantize_kernel_source(v); }, 0);
+  static api::Memo<KernelKey, CUfunction, KernelKeyHash> kernels;
+  const KernelKey key{reinterpret_cast<uintptr_t>(runtime::current_context()), v.kind, v.input, v.vectorized};
+  CUfunction kernel = nullptr;
+  if (kernels.find(key, kernel)) return kernel;
+  kernel = jit::get_kernel(jit::quantize_kernel_name(v), [&] { return jit::quantize_kernel_source(v); }, 0);
+  kernels.insert(key, kernel);
+  return kernel;
 }
 
 void launch(QuantizeKind kind, DType input, QuantizeParams params, const Extents& e, Stream stream) {
@@ -114,8 +149,10 @@ void launch(QuantizeKind kind, DType input, QuantizeParams params, const Extents
   const int64_t col_blocks = ceil_div(e.cols, kQuantizeGroup);
   CUlaunchConfig config{};
   if (kind == QuantizeKind::per_token) {
-    config.gridDimX = static_cast<unsigned>(ceil_div(e.rows, per_token_tile_rows(dtype_size(input))));
-    config.gridDimY = static_cast<unsigned>(col_blocks);
+    // Column groups along x (neighbouring CTAs read neighbouring columns); the kernel loops over row
+    // tiles beyond what gridDim.y holds.
+    config.gridDimX = static_cast<unsigned>(col_blocks);
+    config.gridDimY = static_cast<unsigned>(std::min(ceil_div(e.rows, per_token_tile_rows(dtype_size(input))), kMaxGridYZ));
   } else {
     config.gridDimX = static_cast<unsigned>(col_blocks);
     config.gridDimY = static_cast<unsigned>(ceil_div(e.rows, kQuantizeGroup));
@@ -137,12 +174,10 @@ void cast_to_fp8(QuantizeKind kind, const TensorView& x, const TensorView& q, co
   const bool batched = x.ndim == 3;
   const int64_t col_blocks = ceil_div(e.cols, kQuantizeGroup);
   const int64_t row_groups = per_token ? e.rows : ceil_div(e.rows, kQuantizeGroup);
-  // The grid's y dimension: K blocks (per token) or N blocks (per block).
-  const int64_t grid_y = per_token ? col_blocks : row_groups;
-  if (grid_y > kMaxGridYZ)
-    throw Error(std::string(x_name) + (per_token ? ": K" : ": N") + " must be at most " +
-                std::to_string(kMaxGridYZ * kQuantizeGroup) + " (" + std::to_string(kMaxGridYZ) +
-                " groups of 128), got " + std::to_string(per_token ? e.cols : e.rows));
+  // Per block, the grid's y dimension holds the N blocks (per token loops over its row tiles instead).
+  if (!per_token && row_groups > kMaxGridYZ)
+    throw Error(std::string(x_name) + ": N must be at most " + std::to_string(kMaxGridYZ * kQuantizeGroup) + " (" +
+                std::to_string(kMaxGridYZ) + " groups of 128), got " + std::to_string(e.rows));
   if (per_token) {
     check_output(q, e, batched, batched ? "[G, M, K]" : "[M, K]");
     check_scales(scales, {e.batches, row_groups, col_blocks}, batched,
@@ -152,7 +187,9 @@ void cast_to_fp8(QuantizeKind kind, const TensorView& x, const TensorView& q, co
     check_scales(scales, {e.batches, row_groups, col_blocks}, batched,
                  batched ? "[G, ceil(N/128), ceil(K/128)]" : "[ceil(N/128), ceil(K/128)]");
   }
-  for (auto [t, name] : {std::pair{&x, x_name}, {&q, "q"}, {&scales, "scales"}}) api::check_on_device(*t, name);
+  int current_device = -1;  // looked up once for the three (api::check_on_device)
+  for (auto [t, name] : {std::pair{&x, x_name}, {&q, "q"}, {&scales, "scales"}})
+    api::check_on_device(*t, name, current_device);
   api::hopper_device();
   if (e.batches == 0 || e.rows == 0 || e.cols == 0) return;
   launch(kind, x.dtype, make_params(x, q, scales, e, pow2_scales), e, stream);

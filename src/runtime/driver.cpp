@@ -89,7 +89,7 @@ Driver load_driver() {
   resolver.resolve(d.FuncGetAttribute, "cuFuncGetAttribute");
   resolver.resolve(d.LaunchKernelEx, "cuLaunchKernelEx");
   resolver.resolve(d.TensorMapEncodeTiled, "cuTensorMapEncodeTiled");
-  resolver.resolve(d.PointerGetAttribute, "cuPointerGetAttribute");
+  resolver.resolve(d.PointerGetAttributes, "cuPointerGetAttributes");
   resolver.resolve(d.OccupancyMaxActiveClusters, "cuOccupancyMaxActiveClusters");
 
   CUresult r = d.Init(0);
@@ -144,6 +144,16 @@ CUdevice current_device() {
   CUdevice dev = 0;
   check(d.CtxGetDevice(&dev), "cuCtxGetDevice");
   return dev;
+}
+
+CUcontext current_context() {
+  const Driver& d = driver();
+  CUcontext ctx = nullptr;
+  check(d.CtxGetCurrent(&ctx), "cuCtxGetCurrent");
+  if (ctx) return ctx;
+  current_device();  // makes the primary context of device 0 current
+  check(d.CtxGetCurrent(&ctx), "cuCtxGetCurrent");
+  return ctx;
 }
 
 }  // namespace fp8gemm::runtime

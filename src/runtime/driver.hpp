@@ -27,7 +27,7 @@ struct Driver {
   decltype(&::cuFuncGetAttribute) FuncGetAttribute;
   decltype(&::cuLaunchKernelEx) LaunchKernelEx;
   decltype(&::cuTensorMapEncodeTiled) TensorMapEncodeTiled;
-  decltype(&::cuPointerGetAttribute) PointerGetAttribute;
+  decltype(&::cuPointerGetAttributes) PointerGetAttributes;
   decltype(&::cuOccupancyMaxActiveClusters) OccupancyMaxActiveClusters;
 };
 
@@ -43,5 +43,9 @@ void check(CUresult r, const char* what);
 // The device of the current context, making the primary context of device 0 current when there is
 // none (as the CUDA runtime does).
 CUdevice current_device();
+
+// The current context, made as current_device() makes it when there is none. Modules and functions are
+// per context, so what is kept of a loaded kernel is kept under this.
+CUcontext current_context();
 
 }  // namespace fp8gemm::runtime

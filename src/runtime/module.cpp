@@ -23,16 +23,6 @@ struct LoadedModule {
 std::mutex mutex;
 std::map<std::pair<const std::vector<char>*, CUcontext>, LoadedModule> modules;
 
-CUcontext current_context() {
-  const Driver& d = driver();
-  CUcontext ctx = nullptr;
-  check(d.CtxGetCurrent(&ctx), "cuCtxGetCurrent");
-  if (ctx) return ctx;
-  current_device();  // makes the primary context of device 0 current
-  check(d.CtxGetCurrent(&ctx), "cuCtxGetCurrent");
-  return ctx;
-}
-
 }  // namespace
 
 CUfunction load_kernel(const std::shared_ptr<const std::vector<char>>& cubin, const std::string& name,

@@ -147,7 +147,7 @@ BenchResult Benchmark::measure(BenchResult result, const Activations& a, const W
   try {
     d.poison(stream_);
     result.first_call_us = time_first_call_us(ours, stream_);
-    result.host_call_us = time_host_call_us(ours, stream_, 50);
+    result.host_call_us = time_host_call_us(ours, stream_, kHostCalls);
     result.ours.ran = true;
   } catch (const std::exception& e) {
     result.ours.note = e.what();

@@ -19,6 +19,9 @@
 
 namespace fp8gemm::support {
 
+// Back-to-back calls behind "host us" (time_host_call_us), ours and the bare launch beside it.
+constexpr int kHostCalls = 50;
+
 struct Measurement {
   bool ran = false;     // false: refused or failed, `note` says why (or not measured, note empty)
   std::string note;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "runtime/driver.hpp"
 #include "support/cuda_check.hpp"
 
 namespace fp8gemm::support {
@@ -72,6 +73,51 @@ double time_host_call_us(const std::function<void()>& launch, CUstream_st* strea
   const auto end = std::chrono::steady_clock::now();
   FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream));
   return std::chrono::duration<double, std::micro>(end - start).count() / calls;
+}
+
+namespace {
+// The empty kernel as PTX (the tools are built without nvcc); the driver compiles it at module load.
+// PTX ISA 7.8 is the first with sm_90, so any driver that runs our kernels takes it.
+constexpr char kEmptyKernelPtx[] =
+    ".version 7.8\n"
+    ".target sm_90\n"
+    ".address_size 64\n"
+    ".visible .entry fp8gemm_empty_kernel()\n"
+    "{\n"
+    "  ret;\n"
+    "}\n";
+
+// The module, unloaded even when a launch throws.
+struct EmptyKernelModule {
+  CUmodule module = nullptr;
+  EmptyKernelModule() {
+    runtime::current_context();  // the context the CUDA runtime made current, or device 0's primary one
+    runtime::check(runtime::driver().ModuleLoadData(&module, kEmptyKernelPtx), "cuModuleLoadData (empty kernel)");
+  }
+  ~EmptyKernelModule() {
+    if (module != nullptr) runtime::driver().ModuleUnload(module);
+  }
+  EmptyKernelModule(const EmptyKernelModule&) = delete;
+  EmptyKernelModule& operator=(const EmptyKernelModule&) = delete;
+};
+}  // namespace
+
+double time_bare_launch_us(CUstream_st* stream, int calls) {
+  const runtime::Driver& d = runtime::driver();
+  const EmptyKernelModule empty;
+  CUfunction kernel = nullptr;
+  runtime::check(d.ModuleGetFunction(&kernel, empty.module, "fp8gemm_empty_kernel"),
+                 "cuModuleGetFunction (empty kernel)");
+  CUlaunchConfig config{};
+  config.gridDimX = config.gridDimY = config.gridDimZ = 1;
+  config.blockDimX = 32;
+  config.blockDimY = config.blockDimZ = 1;
+  config.hStream = reinterpret_cast<CUstream>(stream);
+  const std::function<void()> launch = [&] {
+    runtime::check(d.LaunchKernelEx(&config, kernel, nullptr, nullptr), "cuLaunchKernelEx (empty kernel)");
+  };
+  for (int i = 0; i < 3; ++i) launch();  // untimed, as our first call is
+  return time_host_call_us(launch, stream, calls);  // which waits for the launches: the module can go
 }
 
 }  // namespace fp8gemm::support

@@ -38,4 +38,10 @@ double time_first_call_us(const std::function<void()>& launch, CUstream_st* stre
 // time of `calls` back-to-back calls with no synchronisation between them, divided by `calls`.
 double time_host_call_us(const std::function<void()>& launch, CUstream_st* stream, int calls);
 
+// The floor under time_host_call_us: the host time of one launch of an empty kernel (one block, no
+// arguments) through cuLaunchKernelEx, the driver call our entry points end in, measured the same way
+// (`calls` back-to-back launches after a few untimed ones). Loads the kernel from PTX in the current
+// context and unloads it afterwards.
+double time_bare_launch_us(CUstream_st* stream, int calls);
+
 }  // namespace fp8gemm::support
