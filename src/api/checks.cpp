@@ -85,11 +85,6 @@ void check_on_device(const TensorView& t, const char* name, int& current_device)
   }
 }
 
-void check_on_device(const TensorView& t, const char* name) {
-  int current_device = -1;
-  check_on_device(t, name, current_device);
-}
-
 bool scale_layout_ok(const TensorView& sa) {
   const int64_t rows = sa.shape[sa.ndim - 2], kb = sa.shape[sa.ndim - 1];
   const int64_t s_row = sa.stride[sa.ndim - 2], s_kb = sa.stride[sa.ndim - 1];

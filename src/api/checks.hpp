@@ -29,8 +29,6 @@ void check_alignment(const TensorView& t, const char* name, int64_t bytes);
 // `current_device` carries the current device from one check to the next of the same call (-1 until a
 // check needs it), so that the tensors of a call share one lookup.
 void check_on_device(const TensorView& t, const char* name, int& current_device);
-// The same for a tensor checked on its own.
-void check_on_device(const TensorView& t, const char* name);
 
 // A scales [.., rows, Kb]: row-major (Kb stride 1) or MN-major (row stride 1); returns false if neither.
 bool scale_layout_ok(const TensorView& sa);
