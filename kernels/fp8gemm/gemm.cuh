@@ -8,9 +8,10 @@
 // full/empty mbarriers; each math warpgroup owns 64 rows of the tile. Per K block of 128 a math
 // warpgroup issues four wgmma m64nNk32 into a scratch accumulator, waits, frees the stage, and promotes
 // the block's partial sums into FP32 registers scaled by sa·sb ("two-level accumulation": the tensor
-// cores' FP8 accumulation is not full FP32). The epilogue converts to BF16, stages the tile in shared
-// memory and writes it with 16-byte row-predicated stores, which serves every layout's rule about
-// which rows may be written.
+// cores' FP8 accumulation is not full FP32). Tiles 192 or 256 wide do this per 64-column part with A
+// loaded into registers once per K block, promoting one part while the next runs. The epilogue
+// converts to BF16, stages the tile in shared memory and writes it with 16-byte row-predicated stores,
+// which serves every layout's rule about which rows may be written.
 #pragma once
 
 #include "fp8gemm/params.h"
@@ -22,35 +23,38 @@
 
 namespace fp8gemm {
 
+// Register split after setmaxnreg (65536 per SM): the producer warpgroup needs few; with one math
+// warpgroup (BLOCK_M 64) it may take 240, with two 224 each.
 constexpr u32 kProducerRegisters = 56;
-constexpr u32 kMathRegisters = 224;
 
-// Mma: the generated wgmma m64nNk32 E4M3 instruction, N = BLOCK_N or 128 for split tiles (static void
-// mma(u64 desc_a, u64 desc_b, float* acc, bool accumulate)).
+// Mma, MmaRs: the generated wgmma E4M3 instructions, m64nNk32 with N = BLOCK_N and both operands in
+// shared memory (static void mma(u64 desc_a, u64 desc_b, float* acc, bool accumulate)), and m64n64k32
+// with A in registers (mma(const u32 (&a)[4], u64 desc_b, float* acc, bool accumulate)).
 // kCheckIndices (contiguous only): print the rows whose m_indices entry is outside [-1, groups); a
 // debugging build of the kernel (FP8GEMM_CHECK_INDICES=1), kept apart because printf needs a stack frame.
 template <Layout kLayout, int kN, int kK, int kBlockM, int kBlockN, int kStages, int kCluster, bool kCheckIndices,
-          class Mma>
+          class Mma, class MmaRs>
 __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescriptor* tma_b, const GemmParams& p) {
   constexpr int kBlockK = 128;
   constexpr int kKBlocks = (kK + kBlockK - 1) / kBlockK;
   constexpr int kNScaleBlocks = (kN + 127) / 128;
   constexpr int kMathWarpgroups = kBlockM / 64;
   constexpr int kMathThreads = 128 * kMathWarpgroups;
-  // BLOCK_N = 256 runs as two wgmma of N = 128 (one per 128-column half) into one scratch accumulator,
-  // each promoted into its half of the output: the scratch registers of an n256 wgmma would not fit
-  // beside the FP32 output. A 128x256 tile takes in 25% fewer operand bytes per FLOP than 128x128, and
-  // measured 12-17% faster (bench/results/NOTES.md).
-  constexpr int kSplits = kBlockN > 160 ? kBlockN / 128 : 1;
-  constexpr int kMmaN = kBlockN / kSplits;
-  static_assert(kSplits == 1 || kMmaN == 128, "BLOCK_N above 160 must be a multiple of 128");
-  constexpr int kAccumulators = kMmaN / 2;  // per thread: m64nN FP32 fragment of one wgmma
+  // Tiles of 192 or 256 columns run as 64-column parts with A taken from registers (wgmma's RS form),
+  // pipelined through two scratch accumulators: part p+1 runs on the tensor cores while part p is
+  // promoted. Their n192/n256 scratch accumulators would not fit beside the FP32 output, and parts
+  // reading A from shared memory would re-read it once per part. Narrower tiles use one wgmma per
+  // k-step with both operands in shared memory.
+  constexpr bool kRegisterA = kBlockN == 192 || kBlockN == 256;
+  constexpr int kParts = kRegisterA ? kBlockN / 64 : 1;
+  constexpr int kPartN = kBlockN / kParts;
+  constexpr int kAccumulators = kPartN / 2;  // per thread: m64nN FP32 fragment of one wgmma
   constexpr int kOutputs = kBlockN / 2;
-  // Whether a tile's columns can straddle two 128-wide B-scale blocks (BLOCK_N not dividing 128).
-  constexpr bool kTwoScales = (128 % kMmaN) != 0;
+  // Whether a part's columns can straddle two 128-wide B-scale blocks (its width not dividing 128).
+  constexpr bool kTwoScales = (128 % kPartN) != 0;
   constexpr SmemPlan plan(kBlockM, kBlockN, kStages);
   static_assert(kBlockM == 64 || kBlockM == 128, "BLOCK_M is 64 or 128");
-  static_assert(kBlockN % 8 == 0 && kBlockN >= 8 && kBlockN <= 256, "wgmma N");
+  static_assert(kBlockN % 8 == 0 && kBlockN >= 8 && (kBlockN <= 160 || kRegisterA), "wgmma N");
   static_assert(kCluster == 1 || kCluster == 2, "cluster of 1 or 2");
 
   extern __shared__ u8 smem_raw[];
@@ -136,7 +140,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     __syncwarp();
   } else {
     // ---------------------------------------------------------------- math warpgroups
-    ptx::claim_registers<kMathRegisters>();
+    ptx::claim_registers<kMathWarpgroups == 1 ? 240 : 224>();
     const int wg = threadIdx.x / 128;
     const int wg_thread = threadIdx.x % 128;
     // This thread's rows of the m64 fragment (and +8), relative to the warpgroup's 64 rows.
@@ -146,62 +150,58 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank,
                                                                 threadIdx.x == 0);
     Tile tile;
-    // One scratch accumulator: a second one (promoting K block kb while the tensor cores run kb+1)
-    // measured no faster, and ptxas serialized every wgmma with it for small K (C7514).
-    float acc[kAccumulators];
+    float acc[kRegisterA ? 2 : 1][kAccumulators];
     float out[kOutputs];
     int it = 0;
 
-    // Wait for iteration i's stage and issue the four wgmma of column part `part` into `acc`.
-    auto issue = [&](int i, int part) {
-      const int s = i % kStages;
-      if (part == 0) ptx::mbarrier_wait(&full[s], (i / kStages) & 1);
-#pragma unroll
-      for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(acc[r]);
-      ptx::wgmma_fence();
-#pragma unroll
-      for (int k = 0; k < kBlockK / 32; ++k) {
-        const u64 desc_a = ptx::smem_descriptor_sw128(smem_a(s) + wg * 64 * kBlockK + k * 32);
-        const u64 desc_b = ptx::smem_descriptor_sw128(smem_b(s) + part * kMmaN * kBlockK + k * 32);
-        Mma::mma(desc_a, desc_b, acc, k > 0);
-      }
-      ptx::wgmma_commit();
-    };
+    // This thread's row address for ldmatrix of its warp's 16 rows of A (the 128-byte swizzle puts
+    // 16-byte chunk c of row r at chunk c ^ (r % 8)); lanes 16..31 fetch the upper 16 bytes of a k-step.
+    const int a_row = wg * 64 + (warp % 4) * 16 + (lane % 8) + ((lane / 8) % 2) * 8;
+    const int a_half = lane / 16;
 
-    // Iteration i's wgmma of column part `part` have completed: read the scales, free the stage after
-    // its last part, and promote `acc` into that part of `out`.
-    auto retire = [&](int i, int n0_in_scale_block, int part) {
-      const int s = i % kStages;
-#pragma unroll
-      for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(acc[r]);
-      const float sa0 = smem_sa(s)[wg * 64 + frag_row];
-      const float sa1 = smem_sa(s)[wg * 64 + frag_row + 8];
-      const float sb0 = smem_sb(s)[0];
-      const float sb1 = smem_sb(s)[1];
-      // Once the last part is done, the stage's tiles and scales have been read: give it back to the
-      // producers of every CTA that writes into it.
-      if (part == kSplits - 1 && lane < kCluster) {
+    struct Scales {
+      float a0, a1, b0, b1;  // sa of this thread's two rows, sb of the tile's first and second 128 columns
+    };
+    auto read_scales = [&](int s) {
+      return Scales{smem_sa(s)[wg * 64 + frag_row], smem_sa(s)[wg * 64 + frag_row + 8], smem_sb(s)[0],
+                    smem_sb(s)[1]};
+    };
+    // The stage's tiles and scales have been read: give it back to the producers of every CTA that
+    // writes into it.
+    auto release = [&](int s) {
+      if (lane < kCluster) {
         if constexpr (kCluster == 1) {
           ptx::mbarrier_arrive(&empty[s]);
         } else {
           ptx::mbarrier_arrive_cluster(&empty[s], lane);
         }
       }
-      // Split tiles: each part is one whole 128-wide B-scale block (sb0, then sb1).
-      const float sb_first = part == 0 ? sb0 : sb1;
-      const float first0 = sa0 * sb_first, first1 = sa1 * sb_first;
-      const float second0 = sa0 * sb1, second1 = sa1 * sb1;
+    };
+    // out[part's columns] += scratch * sa * sb, with the B scale of the 128-column block each 8 columns
+    // fall in.
+    auto promote = [&](float* scratch, int part, const Scales& sc, int n0_in_scale_block) {
+#pragma unroll
+      for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(scratch[r]);
+      const int part0 = n0_in_scale_block + part * kPartN;
+      const float sb_first = part0 < 128 ? sc.b0 : sc.b1;
+      const float first0 = sc.a0 * sb_first, first1 = sc.a1 * sb_first;
+      const float second0 = sc.a0 * sc.b1, second1 = sc.a1 * sc.b1;
       float* target = out + part * kAccumulators;
 #pragma unroll
-      for (int j = 0; j < kMmaN / 8; ++j) {
-        const bool first = !kTwoScales || n0_in_scale_block + j * 8 < 128;
+      for (int j = 0; j < kPartN / 8; ++j) {
+        const bool first = !kTwoScales || part0 + j * 8 < 128;
         const float s0 = first ? first0 : second0;
         const float s1 = first ? first1 : second1;
-        target[j * 4 + 0] += acc[j * 4 + 0] * s0;
-        target[j * 4 + 1] += acc[j * 4 + 1] * s0;
-        target[j * 4 + 2] += acc[j * 4 + 2] * s1;
-        target[j * 4 + 3] += acc[j * 4 + 3] * s1;
+        target[j * 4 + 0] += scratch[j * 4 + 0] * s0;
+        target[j * 4 + 1] += scratch[j * 4 + 1] * s0;
+        target[j * 4 + 2] += scratch[j * 4 + 2] * s1;
+        target[j * 4 + 3] += scratch[j * 4 + 3] * s1;
       }
+    };
+    auto wgmma_begin = [&](float* scratch) {
+#pragma unroll
+      for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(scratch[r]);
+      ptx::wgmma_fence();
     };
 
     while (scheduler.next(tile)) {
@@ -211,11 +211,47 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       for (int i = 0; i < kOutputs; ++i) out[i] = 0.0f;
 
       for (int kb = 0; kb < kKBlocks; ++kb) {
+        const int i = it + kb;
+        const int s = i % kStages;
+        ptx::mbarrier_wait(&full[s], (i / kStages) & 1);
+        const Scales sc = read_scales(s);
+        if constexpr (kRegisterA) {
+          // A once per K block into registers, then the parts back to back: wait_group 1 lets part p
+          // be promoted while part p+1 runs. Nothing stays in flight across the K loop's back edge
+          // (ptxas serializes every wgmma when a group does while the other scratch is read).
+          u32 a_frag[kBlockK / 32][4];
 #pragma unroll
-        for (int part = 0; part < kSplits; ++part) {
-          issue(it + kb, part);
+          for (int k = 0; k < kBlockK / 32; ++k)
+            ptx::ldmatrix_x4(a_frag[k], smem_a(s) + a_row * kBlockK + (((2 * k + a_half) ^ (lane % 8)) << 4));
+#pragma unroll
+          for (int part = 0; part < kParts; ++part) {
+            wgmma_begin(acc[part % 2]);
+#pragma unroll
+            for (int k = 0; k < kBlockK / 32; ++k) {
+              const u64 desc_b = ptx::smem_descriptor_sw128(smem_b(s) + part * kPartN * kBlockK + k * 32);
+              MmaRs::mma(a_frag[k], desc_b, acc[part % 2], k > 0);
+            }
+            ptx::wgmma_commit();
+            if (part > 0) {
+              ptx::wgmma_wait<1>();
+              promote(acc[(part - 1) % 2], part - 1, sc, n0_in_scale_block);
+            }
+          }
           ptx::wgmma_wait<0>();
-          retire(it + kb, n0_in_scale_block, part);
+          release(s);
+          promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
+        } else {
+          wgmma_begin(acc[0]);
+#pragma unroll
+          for (int k = 0; k < kBlockK / 32; ++k) {
+            const u64 desc_a = ptx::smem_descriptor_sw128(smem_a(s) + wg * 64 * kBlockK + k * 32);
+            const u64 desc_b = ptx::smem_descriptor_sw128(smem_b(s) + k * 32);
+            Mma::mma(desc_a, desc_b, acc[0], k > 0);
+          }
+          ptx::wgmma_commit();
+          ptx::wgmma_wait<0>();
+          release(s);
+          promote(acc[0], 0, sc, n0_in_scale_block);
         }
       }
       it += kKBlocks;

@@ -49,7 +49,8 @@ const std::vector<int>& block_n_candidates() {
     std::vector<int> v;
     for (int n = 16; n <= 160; n += 8)
       if (n <= 128 + std::gcd(n, 128)) v.push_back(n);  // at most two B-scale blocks per tile
-    v.push_back(256);  // two 128-wide halves (see gemm.cuh)
+    v.push_back(192);  // 192 and 256: 64-wide parts with A in registers (see gemm.cuh)
+    v.push_back(256);
     return v;
   }();
   return candidates;
@@ -65,12 +66,14 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // Block shape: the least time over the waves of the persistent grid, with a tile's time per K block
   // modelled from H100 measurements (bench/results/NOTES.md): a fixed part worth ~96 columns of wgmma
   // work (barriers, issue, data arriving) plus the columns; single wgmma wider than 128 measured x1.19
-  // slower per column, widths that are not a multiple of 64 x1.09, and 256 runs as two 128-wide halves (401 units, ~10% better per FLOP than 128:
-  // each SM takes in fewer operand bytes per FLOP). One math warpgroup (BLOCK_M 64) costs 0.62 of two.
-  // Ties go to the wider tile.
+  // slower per column, widths that are not a multiple of 64 x1.09. 192 and 256 run as 64-wide parts
+  // with A in registers: 318 and 401 units (per column ~10% cheaper than 128 at 256: each SM takes in
+  // fewer operand bytes per FLOP). One math warpgroup (BLOCK_M 64) costs 0.62 of two. Ties go to the
+  // wider tile.
   auto unit_cost = [](int block_m, int block_n) {
-    double units = block_n == 256 ? 401.0
-                   : (block_n + 96.0) * (block_n > 128 ? 1.19 : block_n % 64 != 0 ? 1.09 : 1.0);
+    double units = block_n == 256   ? 401.0
+                   : block_n == 192 ? 318.0
+                                    : (block_n + 96.0) * (block_n > 128 ? 1.19 : block_n % 64 != 0 ? 1.09 : 1.0);
     return block_m == 64 ? units * 0.62 : units;
   };
   const int64_t k_blocks = ceil_div(p.k, 128);

@@ -52,7 +52,7 @@ TEST(Heuristics, BlockNCandidatesStraddleAtMostTwoScaleBlocks) {
   const auto& candidates = block_n_candidates();
   for (int n : candidates) {
     EXPECT_EQ(n % 8, 0);
-    if (n == 256) continue;  // two 128-wide halves, each one scale block
+    if (n == 256) continue;  // 64-wide parts, each inside one scale block
     EXPECT_LE(n, 128 + std::gcd(n, 128)) << n;
   }
   for (int n : {112, 144, 160, 256})  // non-powers of two fill 132 SMs better (DESIGN.md)

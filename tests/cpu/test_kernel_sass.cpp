@@ -116,8 +116,8 @@ std::vector<std::string> local_memory_problems(const std::string& sass, const st
 std::vector<std::string> sass_problems(const KernelConfig& c, const std::string& sass, const std::string& resources) {
   std::vector<std::string> problems = local_memory_problems(sass, resources);
   int qgmma = 0, serialized_batches = 0, wrong_batches = 0;
-  // A K block is block_k / 32 wgmma m64nNk32 per instruction column of the tile (one, or two for a
-  // tile issued as two halves); a group committed together (gsb0 on its last QGMMA) holds whole K blocks.
+  // A K block is block_k / 32 wgmma m64nNk32 per column part of the tile (one part, or 64-wide parts
+  // for 192/256-wide tiles); a group committed together (gsb0 on its last QGMMA) holds whole K blocks.
   const int per_batch = c.block_k / 32;
   int in_batch = 0;
   bool waited_in_batch = false;
