@@ -163,9 +163,8 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       float a0, a1, b0, b1;  // sa of this thread's two rows, sb of the tile's first and second 128 columns
     };
     auto read_scales = [&](int s) {
-      return Scales{ptx::ld_shared_f32(smem_sa(s) + wg * 64 + frag_row),
-                    ptx::ld_shared_f32(smem_sa(s) + wg * 64 + frag_row + 8), ptx::ld_shared_f32(smem_sb(s)),
-                    ptx::ld_shared_f32(smem_sb(s) + 1)};
+      return Scales{smem_sa(s)[wg * 64 + frag_row], smem_sa(s)[wg * 64 + frag_row + 8], smem_sb(s)[0],
+                    smem_sb(s)[1]};
     };
     // The stage's tiles and scales have been read: give it back to the producers of every CTA that
     // writes into it.

@@ -58,14 +58,6 @@ struct u32x4 {
   u32 x, y, z, w;
 };
 
-// Through an explicit shared-space load: the kernels derive their shared-memory pointers by integer
-// arithmetic (1024-byte alignment), after which the compiler can only emit generic loads.
-__device__ __forceinline__ float ld_shared_f32(const void* p) {
-  float v;
-  asm volatile("ld.shared.f32 %0, [%1];" : "=f"(v) : "r"(smem_addr(p)));
-  return v;
-}
-
 __device__ __forceinline__ u32x4 ld_shared_v4(const void* p) {
   u32x4 v;
   asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];"
