@@ -154,10 +154,21 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     float out[kOutputs];
     int it = 0;
 
-    // This thread's row address for ldmatrix of its warp's 16 rows of A (the 128-byte swizzle puts
-    // 16-byte chunk c of row r at chunk c ^ (r % 8)); lanes 16..31 fetch the upper 16 bytes of a k-step.
-    const int a_row = wg * 64 + (warp % 4) * 16 + (lane % 8) + ((lane / 8) % 2) * 8;
-    const int a_half = lane / 16;
+    // This thread's ldmatrix addresses in stage 0 for its warp's 16 rows of A, one per k-step (the
+    // 128-byte swizzle puts 16-byte chunk c of row r at chunk c ^ (r % 8); lanes 16..31 fetch the upper
+    // 16 bytes of a k-step), worked out once: per K block they only move by the stage's offset.
+    u32 a_fragment_address[kBlockK / 32];
+    {
+      const int a_row = wg * 64 + (warp % 4) * 16 + (lane % 8) + ((lane / 8) % 2) * 8;
+#pragma unroll
+      for (int k = 0; k < kBlockK / 32; ++k)
+        a_fragment_address[k] = smem_addr(smem_a(0)) + a_row * kBlockK + ((((2 * k) | (lane / 16)) ^ (lane % 8)) << 4);
+    }
+    // Descriptors are linear in the tile address (bits 0-13 hold address / 16, the rest is constant):
+    // stage 0's, plus constant offsets per stage, part and k-step, rather than one built per wgmma.
+    const u64 desc_a0 = ptx::smem_descriptor_sw128(smem_a(0) + wg * 64 * kBlockK);
+    const u64 desc_b0 = ptx::smem_descriptor_sw128(smem_b(0));
+    auto desc_offset = [](int bytes) { return static_cast<u64>(bytes >> 4); };
 
     struct Scales {
       float a0, a1, b0, b1;  // sa of this thread's two rows, sb of the tile's first and second 128 columns
@@ -222,13 +233,13 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           u32 a_frag[kBlockK / 32][4];
 #pragma unroll
           for (int k = 0; k < kBlockK / 32; ++k)
-            ptx::ldmatrix_x4(a_frag[k], smem_a(s) + a_row * kBlockK + (((2 * k + a_half) ^ (lane % 8)) << 4));
+            ptx::ldmatrix_x4(a_frag[k], a_fragment_address[k] + s * plan.a_bytes);
 #pragma unroll
           for (int part = 0; part < kParts; ++part) {
             wgmma_begin(acc[part % 2]);
 #pragma unroll
             for (int k = 0; k < kBlockK / 32; ++k) {
-              const u64 desc_b = ptx::smem_descriptor_sw128(smem_b(s) + part * kPartN * kBlockK + k * 32);
+              const u64 desc_b = desc_b0 + desc_offset(s * plan.b_bytes + part * kPartN * kBlockK + k * 32);
               MmaRs::mma(a_frag[k], desc_b, acc[part % 2], k > 0);
             }
             ptx::wgmma_commit();
@@ -244,8 +255,8 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           wgmma_begin(acc[0]);
 #pragma unroll
           for (int k = 0; k < kBlockK / 32; ++k) {
-            const u64 desc_a = ptx::smem_descriptor_sw128(smem_a(s) + wg * 64 * kBlockK + k * 32);
-            const u64 desc_b = ptx::smem_descriptor_sw128(smem_b(s) + k * 32);
+            const u64 desc_a = desc_a0 + desc_offset(s * plan.a_bytes + k * 32);
+            const u64 desc_b = desc_b0 + desc_offset(s * plan.b_bytes + k * 32);
             Mma::mma(desc_a, desc_b, acc[0], k > 0);
           }
           ptx::wgmma_commit();
