@@ -58,7 +58,10 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   static_assert(kCluster == 1 || kCluster == 2, "cluster of 1 or 2");
 
   extern __shared__ u8 smem_raw[];
-  u8* smem = reinterpret_cast<u8*>((reinterpret_cast<u64>(smem_raw) + 1023) & ~u64(1023));
+  // The tiles need 1024-byte alignment (128-byte swizzle). Offsetting the array itself, rather than
+  // rounding its address as an integer, keeps every pointer below in the shared space for the compiler
+  // (shared loads instead of generic ones).
+  u8* smem = smem_raw + ((1024 - (smem_addr(smem_raw) & 1023)) & 1023);
   auto smem_a = [&](int s) { return smem + plan.a_offset + s * plan.a_bytes; };
   auto smem_b = [&](int s) { return smem + plan.b_offset + s * plan.b_bytes; };
   auto smem_sa = [&](int s) { return reinterpret_cast<float*>(smem + plan.sa_offset + s * plan.sa_bytes); };
@@ -100,6 +103,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       // A and B tiles through TMA. With a cluster, each CTA loads half of the shared A block and
       // multicasts it to both CTAs.
       while (scheduler.next(tile)) {
+#pragma unroll 1  // a lean loop: the producers run on few registers (see kProducerRegisters)
         for (int kb = 0; kb < kKBlocks; ++kb, ++it) {
           const int s = it % kStages;
           ptx::mbarrier_wait(&empty[s], ((it / kStages) & 1) ^ 1);
@@ -122,6 +126,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         const int n0 = tile.n_block * kBlockN;
         const int sb_block = lane == 0 ? n0 / 128 : min((n0 + kBlockN - 1) / 128, kNScaleBlocks - 1);
         const float* sb = p.sb + (static_cast<i64>(tile.group) * kNScaleBlocks + sb_block) * kKBlocks;
+#pragma unroll 1  // a lean loop: the producers run on few registers (see kProducerRegisters)
         for (int kb = 0; kb < kKBlocks; ++kb, ++it) {
           const int s = it % kStages;
           ptx::mbarrier_wait(&empty[s], ((it / kStages) & 1) ^ 1);
@@ -152,18 +157,17 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     Tile tile;
     float acc[kRegisterA ? 2 : 1][kAccumulators];
     float out[kOutputs];
-    int it = 0;
+    // The ring position, carried from K block to K block and tile to tile as the producers advance it.
+    int stage = 0;
+    u32 phase = 0;
 
-    // This thread's ldmatrix addresses in stage 0 for its warp's 16 rows of A, one per k-step (the
-    // 128-byte swizzle puts 16-byte chunk c of row r at chunk c ^ (r % 8); lanes 16..31 fetch the upper
-    // 16 bytes of a k-step), worked out once: per K block they only move by the stage's offset.
-    u32 a_fragment_address[kBlockK / 32];
-    {
-      const int a_row = wg * 64 + (warp % 4) * 16 + (lane % 8) + ((lane / 8) % 2) * 8;
-#pragma unroll
-      for (int k = 0; k < kBlockK / 32; ++k)
-        a_fragment_address[k] = smem_addr(smem_a(0)) + a_row * kBlockK + ((((2 * k) | (lane / 16)) ^ (lane % 8)) << 4);
-    }
+    // This thread's ldmatrix address for its warp's 16 rows of A (the 128-byte swizzle puts 16-byte
+    // chunk c of row r at chunk c ^ (r % 8); lanes 16..31 fetch the upper 16 bytes of a k-step).
+    // Rows are 128 bytes, so with this thread's row and chunk in stage 0 (the k = 0 address),
+    // k-step k's address is that XOR k * 32: chunk (2k | half) ^ (row % 8) = (half ^ row % 8) ^ 2k.
+    const u32 a_fragment_address = smem_addr(smem_a(0)) +
+                                   (wg * 64 + (warp % 4) * 16 + (lane % 8) + ((lane / 8) % 2) * 8) * kBlockK +
+                                   (((lane / 16) ^ (lane % 8)) << 4);
     // Descriptors are linear in the tile address (bits 0-13 hold address / 16, the rest is constant):
     // stage 0's, plus constant offsets per stage, part and k-step, rather than one built per wgmma.
     const u64 desc_a0 = ptx::smem_descriptor_sw128(smem_a(0) + wg * 64 * kBlockK);
@@ -222,10 +226,11 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       for (int i = 0; i < kOutputs; ++i) out[i] = 0.0f;
 
       for (int kb = 0; kb < kKBlocks; ++kb) {
-        const int i = it + kb;
-        const int s = i % kStages;
-        ptx::mbarrier_wait(&full[s], (i / kStages) & 1);
+        const int s = stage;
+        ptx::mbarrier_wait(&full[s], phase);
         const Scales sc = read_scales(s);
+        const u64 desc_a_stage = desc_a0 + desc_offset(s * plan.a_bytes);
+        const u64 desc_b_stage = desc_b0 + desc_offset(s * plan.b_bytes);
         if constexpr (kRegisterA) {
           // A once per K block into registers, then the parts back to back: wait_group 1 lets part p
           // be promoted while part p+1 runs. Nothing stays in flight across the K loop's back edge
@@ -233,13 +238,13 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           u32 a_frag[kBlockK / 32][4];
 #pragma unroll
           for (int k = 0; k < kBlockK / 32; ++k)
-            ptx::ldmatrix_x4(a_frag[k], a_fragment_address[k] + s * plan.a_bytes);
+            ptx::ldmatrix_x4(a_frag[k], (a_fragment_address + s * plan.a_bytes) ^ (k * 32));
 #pragma unroll
           for (int part = 0; part < kParts; ++part) {
             wgmma_begin(acc[part % 2]);
 #pragma unroll
             for (int k = 0; k < kBlockK / 32; ++k) {
-              const u64 desc_b = desc_b0 + desc_offset(s * plan.b_bytes + part * kPartN * kBlockK + k * 32);
+              const u64 desc_b = desc_b_stage + desc_offset(part * kPartN * kBlockK + k * 32);
               MmaRs::mma(a_frag[k], desc_b, acc[part % 2], k > 0);
             }
             ptx::wgmma_commit();
@@ -255,8 +260,8 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           wgmma_begin(acc[0]);
 #pragma unroll
           for (int k = 0; k < kBlockK / 32; ++k) {
-            const u64 desc_a = desc_a0 + desc_offset(s * plan.a_bytes + k * 32);
-            const u64 desc_b = desc_b0 + desc_offset(s * plan.b_bytes + k * 32);
+            const u64 desc_a = desc_a_stage + desc_offset(k * 32);
+            const u64 desc_b = desc_b_stage + desc_offset(k * 32);
             Mma::mma(desc_a, desc_b, acc[0], k > 0);
           }
           ptx::wgmma_commit();
@@ -264,8 +269,11 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           release(s);
           promote(acc[0], 0, sc, n0_in_scale_block);
         }
+        if (++stage == kStages) {
+          stage = 0;
+          phase ^= 1;
+        }
       }
-      it += kKBlocks;
 
       // Epilogue: BF16 fragments -> staging tile -> 16-byte stores of the rows this layout may write.
 #pragma unroll
