@@ -146,6 +146,43 @@ std::vector<std::string> sass_problems(const KernelConfig& c, const std::string&
   return problems;
 }
 
+// The main loop's size, a figure to watch while tuning (no timing: printed, not asserted): the kernels
+// issue at about the same rate as cuBLASLt's, so their time follows their instruction count
+// (bench/results/NOTES.md, session 3). The loop is the backward branch's span holding the most QGMMA;
+// for a GEMM kernel that is one K block. Zero instructions when there is no such loop.
+struct LoopSummary {
+  int instructions = 0, ffma = 0, qgmma = 0;
+};
+
+LoopSummary main_loop_summary(const std::string& sass) {
+  struct Instruction {
+    long address;
+    std::string text;
+  };
+  std::vector<Instruction> code;
+  const std::regex line_re(R"(/\*([0-9a-f]{4,})\*/\s+([^;]*);)");
+  std::istringstream lines(sass);
+  std::smatch m;
+  for (std::string line; std::getline(lines, line);)
+    if (std::regex_search(line, m, line_re)) code.push_back({std::stol(m[1].str(), nullptr, 16), m[2].str()});
+  const std::regex branch_re(R"(\bBRA\s+0x([0-9a-f]+))");
+  LoopSummary best;
+  for (size_t end = 0; end < code.size(); ++end) {
+    if (!std::regex_search(code[end].text, m, branch_re)) continue;
+    const long target = std::stol(m[1].str(), nullptr, 16);
+    if (target >= code[end].address) continue;
+    LoopSummary loop;
+    for (size_t i = 0; i <= end; ++i) {
+      if (code[i].address < target) continue;
+      ++loop.instructions;
+      if (code[i].text.find("QGMMA") != std::string::npos) ++loop.qgmma;
+      if (code[i].text.find("FFMA") != std::string::npos) ++loop.ffma;
+    }
+    if (loop.qgmma > best.qgmma) best = loop;
+  }
+  return best;
+}
+
 // Compiles `source` through NVRTC for sm_90a into `dir` and disassembles it: the SASS, the resource
 // usage and the compiler log; a failed step is reported in `failure` (and false returned).
 bool compile_and_dump(const std::string& source, const std::string& name, const fs::path& dir,
@@ -188,6 +225,15 @@ TEST(KernelSass, CheckerNamesEachFault) {
   EXPECT_NE(only_problem(qgmma("") + qgmma("") + wait + qgmma("") + qgmma(", gsb0"), clean).find("1 K blocks wait"),
             std::string::npos);
   EXPECT_NE(only_problem(block + qgmma(""), clean).find("never committed"), std::string::npos);
+
+  // The main-loop report: the backward branch's span with the most QGMMA, not a loop without them.
+  const std::string looped = "  /*0100*/ FFMA R1, R2, R3, R4 ;\n  /*0110*/ @P0 BRA 0x100 ;\n" + block +
+                             "  /*1400*/ FFMA R1, R2, R3, R4 ;\n  /*1410*/ @!P1 BRA 0x120 ;\n";
+  const LoopSummary loop = main_loop_summary(looped);
+  EXPECT_EQ(loop.qgmma, 4);
+  EXPECT_EQ(loop.ffma, 1);
+  EXPECT_EQ(loop.instructions, 8);  // the arrive, four QGMMA, the wait, the FFMA and the branch
+  EXPECT_EQ(main_loop_summary(block).instructions, 0);
 }
 
 TEST(KernelSass, DeepSeekV3KernelsUseQgmmaWithoutLocalMemoryOrSerialization) {
@@ -203,6 +249,7 @@ TEST(KernelSass, DeepSeekV3KernelsUseQgmmaWithoutLocalMemoryOrSerialization) {
   ASSERT_GT(configs.size(), 10u);
   JitSandboxFiles files;
   std::vector<std::vector<std::string>> problems(configs.size());
+  std::vector<LoopSummary> loops(configs.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next++) < configs.size();) {
@@ -214,6 +261,7 @@ TEST(KernelSass, DeepSeekV3KernelsUseQgmmaWithoutLocalMemoryOrSerialization) {
         continue;
       }
       found = sass_problems(configs[i], sass, resources);
+      loops[i] = main_loop_summary(sass);
       if (!found.empty() && !log.empty()) found.push_back("compiler log:\n" + log);
     }
   };
@@ -231,6 +279,15 @@ TEST(KernelSass, DeepSeekV3KernelsUseQgmmaWithoutLocalMemoryOrSerialization) {
   }
   std::cout << "checked the SASS of " << configs.size() << " kernels (deepseek-v3, M 1..16384, 132 SMs, sm_90a): "
             << configs.size() - failed << " pass, " << failed << " fail" << std::endl;
+  // ptxas may unroll the K loop: scale the loop's counts to one K block (four QGMMA per 64-column part
+  // of the 192/256-wide tiles, four for the others).
+  std::cout << "instructions per warp and K block in the main loop (of them FFMA):" << std::endl;
+  for (size_t i = 0; i < configs.size(); ++i) {
+    if (loops[i].qgmma == 0) continue;
+    const int per_block = 4 * (configs[i].block_n > 160 ? configs[i].block_n / 64 : 1);
+    std::cout << "  " << loops[i].instructions * per_block / loops[i].qgmma << " ("
+              << loops[i].ffma * per_block / loops[i].qgmma << ")  " << jit::gemm_kernel_name(configs[i]) << std::endl;
+  }
 }
 
 TEST(KernelSass, QuantizeKernelsUseNoLocalMemory) {
