@@ -45,8 +45,8 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   // promoted. Their n192/n256 scratch accumulators would not fit beside the FP32 output, and parts
   // reading A from shared memory would re-read it once per part. Narrower tiles use one wgmma per
   // k-step with both operands in shared memory.
-  constexpr bool kRegisterA = kBlockN == 192 || kBlockN == 256;
-  constexpr int kParts = kRegisterA ? kBlockN / 64 : 1;
+  constexpr bool kRegisterA = register_a_parts(kBlockN) > 0;
+  constexpr int kParts = kRegisterA ? register_a_parts(kBlockN) : 1;
   constexpr int kPartN = kBlockN / kParts;
   constexpr int kAccumulators = kPartN / 2;  // per thread: m64nN FP32 fragment of one wgmma
   constexpr int kOutputs = kBlockN / 2;

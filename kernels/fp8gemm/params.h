@@ -28,6 +28,11 @@ namespace fp8gemm {
 
 enum class Layout : int { normal = 0, contiguous = 1, masked = 2 };
 
+// Tiles of 192 or 256 columns run as 64-column wgmma parts with A in registers; narrower tiles as one
+// wgmma per k-step with both operands in shared memory (gemm.cuh). The kernel, the source generator
+// and the SASS test all ask here.
+constexpr int register_a_parts(int block_n) { return block_n == 192 || block_n == 256 ? block_n / 64 : 0; }
+
 // Shared-memory plan of one CTA, used by the kernel and by the host (launch size, heuristics).
 // Per pipeline stage: the A tile, the B tile (FP8, 128-byte rows, 1024-byte aligned), the A scales of
 // the tile's rows and the (at most two) B scales of its columns. Then one BF16 staging tile for the

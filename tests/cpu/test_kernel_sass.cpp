@@ -279,12 +279,11 @@ TEST(KernelSass, DeepSeekV3KernelsUseQgmmaWithoutLocalMemoryOrSerialization) {
   }
   std::cout << "checked the SASS of " << configs.size() << " kernels (deepseek-v3, M 1..16384, 132 SMs, sm_90a): "
             << configs.size() - failed << " pass, " << failed << " fail" << std::endl;
-  // ptxas may unroll the K loop: scale the loop's counts to one K block (four QGMMA per 64-column part
-  // of the 192/256-wide tiles, four for the others).
+  // ptxas may unroll the K loop: scale the loop's counts to one K block (four QGMMA per column part).
   std::cout << "instructions per warp and K block in the main loop (of them FFMA):" << std::endl;
   for (size_t i = 0; i < configs.size(); ++i) {
     if (loops[i].qgmma == 0) continue;
-    const int per_block = 4 * (configs[i].block_n > 160 ? configs[i].block_n / 64 : 1);
+    const int per_block = 4 * std::max(register_a_parts(configs[i].block_n), 1);
     std::cout << "  " << loops[i].instructions * per_block / loops[i].qgmma << " ("
               << loops[i].ffma * per_block / loops[i].qgmma << ")  " << jit::gemm_kernel_name(configs[i]) << std::endl;
   }
