@@ -10,8 +10,9 @@
 // the block's partial sums into FP32 registers scaled by sa·sb ("two-level accumulation": the tensor
 // cores' FP8 accumulation is not full FP32). Tiles 192 or 256 wide do this per 64-column part with A
 // loaded into registers once per K block, promoting one part while the next runs. The epilogue
-// converts to BF16, stages the tile in shared memory and writes it with 16-byte row-predicated stores,
-// which serves every layout's rule about which rows may be written.
+// converts to BF16 and stages the tile in shared memory; the normal layout's wide tiles leave it to TMA
+// stores that run under the next tile's main loop, the rest write it with 16-byte row-predicated
+// stores, which serve every layout's rule about which rows may be written.
 #pragma once
 
 #include "fp8gemm/params.h"
@@ -32,9 +33,14 @@ constexpr u32 kProducerRegisters = 56;
 // with A in registers (mma(const u32 (&a)[4], u64 desc_b, float* acc, bool accumulate)).
 // kCheckIndices (contiguous only): print the rows whose m_indices entry is outside [-1, groups); a
 // debugging build of the kernel (FP8GEMM_CHECK_INDICES=1), kept apart because printf needs a stack frame.
+// kTmaStore (normal layout, BLOCK_N a multiple of 64): the epilogue writes D with TMA stores of 64x64
+// boxes (tma_d: D as a 2-D BF16 tensor, 128-byte swizzle), which run while the warpgroup goes on to its
+// next tile; otherwise, and always for the grouped layouts, whose rules can skip single rows, by
+// row-predicated 16-byte stores (tma_d unused).
 template <Layout kLayout, int kN, int kK, int kBlockM, int kBlockN, int kStages, int kCluster, bool kCheckIndices,
-          class Mma, class MmaRs>
-__device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescriptor* tma_b, const GemmParams& p) {
+          bool kTmaStore, class Mma, class MmaRs>
+__device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescriptor* tma_b,
+                                     const TmaDescriptor* tma_d, const GemmParams& p) {
   constexpr int kBlockK = 128;
   constexpr int kKBlocks = (kK + kBlockK - 1) / kBlockK;
   constexpr int kNScaleBlocks = (kN + 127) / 128;
@@ -56,6 +62,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   static_assert(kBlockM == 64 || kBlockM == 128, "BLOCK_M is 64 or 128");
   static_assert(kBlockN % 8 == 0 && kBlockN >= 8 && (kBlockN <= 160 || kRegisterA), "wgmma N");
   static_assert(kCluster == 1 || kCluster == 2, "cluster of 1 or 2");
+  static_assert(!kTmaStore || (kLayout == Layout::normal && kBlockN % 64 == 0), "TMA-store epilogue");
 
   extern __shared__ u8 smem_raw[];
   // The tiles need 1024-byte alignment (128-byte swizzle). Offsetting the array itself, rather than
@@ -78,6 +85,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   if (threadIdx.x == kMathThreads) {
     ptx::prefetch_tma_descriptor(tma_a);
     ptx::prefetch_tma_descriptor(tma_b);
+    if constexpr (kTmaStore) ptx::prefetch_tma_descriptor(tma_d);
     for (int s = 0; s < kStages; ++s) {
       // full: the TMA thread's arrive.expect_tx + one cp.async arrival per lane of the scale warp.
       ptx::mbarrier_init(&full[s], 1 + 32);
@@ -275,39 +283,66 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         }
       }
 
-      // Epilogue: BF16 fragments -> staging tile -> 16-byte stores of the rows this layout may write.
+      if constexpr (kTmaStore) {
+        // Epilogue: BF16 fragments -> staging tile in TMA's 128-byte swizzle (16-byte chunk c of a
+        // 128-byte row r at chunk c ^ (r % 8), 64-column boxes one after the other) -> one thread
+        // stores the boxes; the tensor's bounds clip them. The staging tile may be rewritten once
+        // the previous tile's stores have read it.
+        if (wg_thread == 0) ptx::bulk_wait_read<0>();
+        ptx::named_barrier_sync(1 + wg, 128);
 #pragma unroll
-      for (int j = 0; j < kBlockN / 8; ++j) {
-        u8* at = staging + frag_row * plan.d_pitch + (j * 8 + frag_col) * 2;
-        ptx::st_shared_u32(at, ptx::pack_bf16x2(out[j * 4 + 0], out[j * 4 + 1]));
-        ptx::st_shared_u32(at + 8 * plan.d_pitch, ptx::pack_bf16x2(out[j * 4 + 2], out[j * 4 + 3]));
-      }
-      ptx::named_barrier_sync(1 + wg, 128);
-      constexpr int kChunks = kBlockN / 8;  // 16-byte chunks per row
-      u8* d = static_cast<u8*>(p.d) + tile.scale_group * p.d_stride_g * 2;
+        for (int j = 0; j < kBlockN / 8; ++j) {
+          u8* at = staging + (j / 8) * (64 * 128) + frag_row * 128 + (((j % 8) ^ (frag_row % 8)) << 4) + frag_col * 2;
+          ptx::st_shared_u32(at, ptx::pack_bf16x2(out[j * 4 + 0], out[j * 4 + 1]));
+          ptx::st_shared_u32(at + 8 * 128, ptx::pack_bf16x2(out[j * 4 + 2], out[j * 4 + 3]));
+        }
+        ptx::fence_proxy_async_shared();
+        ptx::named_barrier_sync(1 + wg, 128);
+        if (wg_thread == 0) {
 #pragma unroll
-      for (int c = wg_thread; c < 64 * kChunks; c += 128) {
-        const int r = c / kChunks;
-        const int chunk = c % kChunks;
-        const int row = tile.row + wg * 64 + r;
-        const int col = n0 + chunk * 8;
-        bool write = row < tile.rows_end && col < kN;
-        if constexpr (kLayout == Layout::contiguous) {
+          for (int box = 0; box < kBlockN / 64; ++box)
+            ptx::tma_store_2d(tma_d, staging + box * (64 * 128), n0 + box * 64, tile.row + wg * 64);
+          ptx::bulk_commit();
+        }
+      } else {
+        // Epilogue otherwise: BF16 fragments -> staging tile -> 16-byte stores of the rows the layout may write.
+#pragma unroll
+        for (int j = 0; j < kBlockN / 8; ++j) {
+          u8* at = staging + frag_row * plan.d_pitch + (j * 8 + frag_col) * 2;
+          ptx::st_shared_u32(at, ptx::pack_bf16x2(out[j * 4 + 0], out[j * 4 + 1]));
+          ptx::st_shared_u32(at + 8 * plan.d_pitch, ptx::pack_bf16x2(out[j * 4 + 2], out[j * 4 + 3]));
+        }
+        ptx::named_barrier_sync(1 + wg, 128);
+        constexpr int kChunks = kBlockN / 8;  // 16-byte chunks per row
+        u8* d = static_cast<u8*>(p.d) + tile.scale_group * p.d_stride_g * 2;
+#pragma unroll
+        for (int c = wg_thread; c < 64 * kChunks; c += 128) {
+          const int r = c / kChunks;
+          const int chunk = c % kChunks;
+          const int row = tile.row + wg * 64 + r;
+          const int col = n0 + chunk * 8;
+          bool write = row < tile.rows_end && col < kN;
+          if constexpr (kLayout == Layout::contiguous) {
+            if (write) {
+              const int index = __ldg(p.m_indices + row);
+              if (kCheckIndices && chunk == 0 && (index < -1 || index >= p.groups))
+                printf("fp8gemm: m_indices[%d] = %d is outside [-1, %d); the row was skipped\n", row, index,
+                       p.groups);
+              write = index == tile.group;
+            }
+          }
           if (write) {
-            const int index = __ldg(p.m_indices + row);
-            if (kCheckIndices && chunk == 0 && (index < -1 || index >= p.groups))
-              printf("fp8gemm: m_indices[%d] = %d is outside [-1, %d); the row was skipped\n", row, index,
-                     p.groups);
-            write = index == tile.group;
+            const ptx::u32x4 v = ptx::ld_shared_v4(staging + r * plan.d_pitch + chunk * 16);
+            ptx::st_global_v4(d + (static_cast<i64>(row) * p.d_stride_m + col) * 2, v);
           }
         }
-        if (write) {
-          const ptx::u32x4 v = ptx::ld_shared_v4(staging + r * plan.d_pitch + chunk * 16);
-          ptx::st_global_v4(d + (static_cast<i64>(row) * p.d_stride_m + col) * 2, v);
-        }
+        // The staging tile is free again once every thread of the warpgroup has read its part.
+        ptx::named_barrier_sync(1 + wg, 128);
       }
-      // The staging tile is free again once every thread of the warpgroup has read its part.
-      ptx::named_barrier_sync(1 + wg, 128);
+    }
+    // The CTA's shared memory must outlive the reads of its last TMA stores.
+    if constexpr (kTmaStore) {
+      if (wg_thread == 0) ptx::bulk_wait_all();
     }
   }
 

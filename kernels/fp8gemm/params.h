@@ -34,12 +34,13 @@ enum class Layout : int { normal = 0, contiguous = 1, masked = 2 };
 constexpr int register_a_parts(int block_n) { return block_n == 192 || block_n == 256 ? block_n / 64 : 0; }
 
 // Shared-memory plan of one CTA, used by the kernel and by the host (launch size, heuristics).
-// Per pipeline stage: the A tile, the B tile (FP8, 128-byte rows, 1024-byte aligned), the A scales of
-// the tile's rows and the (at most two) B scales of its columns. Then one BF16 staging tile for the
-// epilogue, whose row pitch keeps the fragment stores free of bank conflicts, and the mbarriers.
+// Per pipeline stage: the A tile and the B tile (FP8, 128-byte rows, 1024-byte aligned). Then one BF16
+// staging tile for the epilogue (1024-byte aligned, so that a TMA store can read it with the 128-byte
+// swizzle; its row pitch keeps the plain path's fragment stores free of bank conflicts), the A scales of
+// each stage's rows, the (at most two) B scales of its columns, and the mbarriers.
 struct SmemPlan {
   int a_bytes, b_bytes, sa_bytes, sb_bytes, d_pitch;
-  int a_offset, b_offset, sa_offset, sb_offset, d_offset, barrier_offset, total;
+  int a_offset, b_offset, d_offset, sa_offset, sb_offset, barrier_offset, total;
 
   constexpr SmemPlan(int block_m, int block_n, int stages)
       : a_bytes(block_m * 128),
@@ -49,14 +50,12 @@ struct SmemPlan {
         d_pitch(block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0)),
         a_offset(0),
         b_offset(stages * block_m * 128),
-        sa_offset(stages * (block_m + block_n) * 128),
-        sb_offset(stages * (block_m + block_n) * 128 + stages * block_m * 4),
-        d_offset(stages * (block_m + block_n) * 128 + stages * block_m * 4 + stages * 16),
-        barrier_offset(stages * (block_m + block_n) * 128 + stages * block_m * 4 + stages * 16 +
-                       block_m * (block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0))),
+        d_offset(stages * (block_m + block_n) * 128),
+        sa_offset(stages * (block_m + block_n) * 128 + block_m * (block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0))),
+        sb_offset(sa_offset + stages * block_m * 4),
+        barrier_offset(sb_offset + stages * 16),
         // + 1024: the dynamic shared memory base is aligned up to 1024 bytes in the kernel.
-        total(stages * (block_m + block_n) * 128 + stages * block_m * 4 + stages * 16 +
-              block_m * (block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0)) + stages * 16 + 1024) {}
+        total(barrier_offset + stages * 16 + 1024) {}
 };
 
 }  // namespace fp8gemm

@@ -186,6 +186,10 @@ void run(const Launch& L) {
                                                        c.block_m / c.cluster);
   const CUtensorMap tma_b = runtime::make_fp8_tile_map(
       L.b->data, L.groups * L.n, L.k, L.b->stride[L.b->ndim - 2], c.block_n);
+  // Only the kernels that store D with TMA read this one (normal layout: D is [M, N]).
+  const CUtensorMap tma_d = c.tma_store() ? runtime::make_bf16_tile_map(L.d->data, L.rows, L.n,
+                                                                         L.d->stride[L.d->ndim - 2] * 2, 64)
+                                          : CUtensorMap{};
 
   GemmParams params{};
   params.m = static_cast<int>(L.rows);
@@ -204,7 +208,8 @@ void run(const Launch& L) {
 
   CUlaunchAttribute cluster;
   const CUlaunchConfig config = launch_config(c, dispatch.grid, stream, cluster);
-  void* args[] = {const_cast<CUtensorMap*>(&tma_a), const_cast<CUtensorMap*>(&tma_b), &params};
+  void* args[] = {const_cast<CUtensorMap*>(&tma_a), const_cast<CUtensorMap*>(&tma_b),
+                  const_cast<CUtensorMap*>(&tma_d), &params};
   runtime::check(runtime::driver().LaunchKernelEx(&config, dispatch.kernel, args, nullptr),
                  "cuLaunchKernelEx (fp8gemm)");
 }

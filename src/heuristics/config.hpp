@@ -31,6 +31,9 @@ struct KernelConfig {
   int num_sms = 0;           // persistent grid size (CTAs)
 
   int threads() const { return 128 * (1 + math_warpgroups); }
+  // The epilogue stores D with TMA (64x64 boxes): the normal layout, whose rows are never skipped one by
+  // one, with tiles a whole number of boxes wide. The kernel template takes it as kTmaStore.
+  bool tma_store() const { return layout == Layout::normal && block_n % 64 == 0; }
   std::string name() const;  // unique, readable: used as the kernel's name and in logs
   bool operator==(const KernelConfig&) const = default;
 };

@@ -52,9 +52,11 @@ std::string gemm_kernel_source(const heuristics::KernelConfig& c) {
     << (register_a ? wgmma_source(64, true) : "struct MmaRs {};\n") << "\n"
     << "extern \"C\" __global__ void __launch_bounds__(" << c.threads() << ", 1)\n"
     << gemm_kernel_name(c) << "(const __grid_constant__ fp8gemm::TmaDescriptor tma_a,\n"
-    << "    const __grid_constant__ fp8gemm::TmaDescriptor tma_b, const fp8gemm::GemmParams params) {\n"
+    << "    const __grid_constant__ fp8gemm::TmaDescriptor tma_b, const __grid_constant__ fp8gemm::TmaDescriptor tma_d,\n"
+    << "    const fp8gemm::GemmParams params) {\n"
     << "  fp8gemm::gemm<fp8gemm::Layout(" << static_cast<int>(c.layout) << "), " << c.n << ", " << c.k << ", "
-    << c.block_m << ", " << c.block_n << ", " << c.stages << ", " << c.cluster << ", " << (c.check_indices ? "true" : "false") << ", Mma, MmaRs>(&tma_a, &tma_b, params);\n"
+    << c.block_m << ", " << c.block_n << ", " << c.stages << ", " << c.cluster << ", " << (c.check_indices ? "true" : "false") << ", "
+    << (c.tma_store() ? "true" : "false") << ", Mma, MmaRs>(&tma_a, &tma_b, &tma_d, params);\n"
     << "}\n";
   return s.str();
 }

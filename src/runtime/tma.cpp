@@ -10,8 +10,9 @@ namespace {
 
 struct TileMapKey {
   const void* base;
-  int64_t rows, cols, row_stride_bytes;
-  int box_rows;
+  CUtensorMapDataType dtype;
+  int64_t rows, cols, row_stride_bytes;  // cols in elements
+  int box_rows, box_cols;
   bool operator==(const TileMapKey&) const = default;
 };
 
@@ -25,9 +26,9 @@ CUtensorMap encode(const TileMapKey& k) {
   CUtensorMap map;
   const cuuint64_t dims[2] = {static_cast<cuuint64_t>(k.cols), static_cast<cuuint64_t>(k.rows)};
   const cuuint64_t strides[1] = {static_cast<cuuint64_t>(k.row_stride_bytes)};
-  const cuuint32_t box[2] = {128, static_cast<cuuint32_t>(k.box_rows)};
+  const cuuint32_t box[2] = {static_cast<cuuint32_t>(k.box_cols), static_cast<cuuint32_t>(k.box_rows)};
   const cuuint32_t element_strides[2] = {1, 1};
-  check(driver().TensorMapEncodeTiled(&map, CU_TENSOR_MAP_DATA_TYPE_UINT8, 2, const_cast<void*>(k.base), dims,
+  check(driver().TensorMapEncodeTiled(&map, k.dtype, 2, const_cast<void*>(k.base), dims,
                                       strides, box, element_strides, CU_TENSOR_MAP_INTERLEAVE_NONE,
                                       CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
                                       CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE),
@@ -35,23 +36,30 @@ CUtensorMap encode(const TileMapKey& k) {
   return map;
 }
 
-}  // namespace
-
-CUtensorMap make_fp8_tile_map(const void* base, int64_t rows, int64_t cols, int64_t row_stride_bytes, int box_rows) {
-  // A descriptor is a pure function of these five values, and a serving loop passes the same weights
-  // and (from a caching allocator) the same activation buffers call after call: the thread keeps the
-  // last descriptors it encoded, direct-mapped by address, so that a warm call copies 128 bytes instead
-  // of encoding. Per thread, so no lock.
-  const TileMapKey key{base, rows, cols, row_stride_bytes, box_rows};
+// A descriptor is a pure function of its key, and a serving loop passes the same weights and (from a
+// caching allocator) the same activation and output buffers call after call: the thread keeps the last
+// descriptors it encoded, direct-mapped by address, so that a warm call copies 128 bytes instead of
+// encoding. Per thread, so no lock.
+CUtensorMap recent_or_encoded(const TileMapKey& key) {
   thread_local std::array<RecentMap, 64> recent;
-  RecentMap& slot = recent[(std::hash<const void*>{}(base) >> 8 ^ static_cast<size_t>(rows) ^
-                            static_cast<size_t>(box_rows)) % recent.size()];
+  RecentMap& slot = recent[(std::hash<const void*>{}(key.base) >> 8 ^ static_cast<size_t>(key.rows) ^
+                            static_cast<size_t>(key.box_rows)) % recent.size()];
   if (!slot.valid || !(slot.key == key)) {
     slot.map = encode(key);  // throws before the slot changes if the driver refuses
     slot.key = key;
     slot.valid = true;
   }
   return slot.map;
+}
+
+}  // namespace
+
+CUtensorMap make_fp8_tile_map(const void* base, int64_t rows, int64_t cols, int64_t row_stride_bytes, int box_rows) {
+  return recent_or_encoded({base, CU_TENSOR_MAP_DATA_TYPE_UINT8, rows, cols, row_stride_bytes, box_rows, 128});
+}
+
+CUtensorMap make_bf16_tile_map(const void* base, int64_t rows, int64_t cols, int64_t row_stride_bytes, int box_rows) {
+  return recent_or_encoded({base, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, rows, cols, row_stride_bytes, box_rows, 64});
 }
 
 }  // namespace fp8gemm::runtime

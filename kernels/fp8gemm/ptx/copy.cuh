@@ -1,5 +1,5 @@
-// Data movement: TMA tile loads (optionally multicast to the cluster), small asynchronous copies whose
-// completion arrives on an mbarrier, and 16-byte shared/global accesses.
+// Data movement: TMA tile loads (optionally multicast to the cluster) and stores, small asynchronous
+// copies whose completion arrives on an mbarrier, and 16-byte shared/global accesses.
 #pragma once
 
 #include "fp8gemm/ptx/types.cuh"
@@ -30,6 +30,26 @@ __device__ __forceinline__ void tma_load_2d_multicast(const TmaDescriptor* desc,
       "l"(reinterpret_cast<u64>(desc)), "r"(smem_addr(bar)), "r"(inner), "r"(outer), "h"(cta_mask)
       : "memory");
 }
+
+// Store the box at (inner, outer) of a 2-D tensor from shared memory; the part of the box outside the
+// tensor is not written. Completion is tracked per thread with bulk groups.
+__device__ __forceinline__ void tma_store_2d(const TmaDescriptor* desc, const void* src, i32 inner, i32 outer) {
+  asm volatile("cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [%0, {%2, %3}], [%1];" ::"l"(
+                   reinterpret_cast<u64>(desc)),
+               "r"(smem_addr(src)), "r"(inner), "r"(outer)
+               : "memory");
+}
+
+__device__ __forceinline__ void bulk_commit() { asm volatile("cp.async.bulk.commit_group;" ::: "memory"); }
+
+// Wait until at most kPending of this thread's bulk groups still read their shared-memory source.
+template <int kPending>
+__device__ __forceinline__ void bulk_wait_read() {
+  asm volatile("cp.async.bulk.wait_group.read %0;" ::"n"(kPending) : "memory");
+}
+
+// Wait until this thread's bulk groups have completed (their writes are done).
+__device__ __forceinline__ void bulk_wait_all() { asm volatile("cp.async.bulk.wait_group 0;" ::: "memory"); }
 
 // Copy 4 bytes global -> shared asynchronously; with `valid` false the destination is zero-filled and
 // nothing is read.
