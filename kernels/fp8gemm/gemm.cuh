@@ -10,8 +10,9 @@
 // the block's partial sums into FP32 registers scaled by sa·sb ("two-level accumulation": the tensor
 // cores' FP8 accumulation is not full FP32). Tiles 192 or 256 wide do this per 64-column part with A
 // loaded into registers once per K block, promoting one part while the next runs. The epilogue
-// converts to BF16 and stages the tile in shared memory; the normal layout's wide tiles leave it to TMA
-// stores that run under the next tile's main loop, the rest write it with 16-byte row-predicated
+// converts to BF16 and stages the tile in shared memory; tiles a whole number of 64-column boxes wide
+// leave it to TMA stores that run under the next tile's main loop, unless a warpgroup's 64 rows hold
+// one the layout must not write: those, and narrower tiles, are written with 16-byte row-predicated
 // stores, which serve every layout's rule about which rows may be written.
 #pragma once
 
@@ -33,10 +34,10 @@ constexpr u32 kProducerRegisters = 56;
 // with A in registers (mma(const u32 (&a)[4], u64 desc_b, float* acc, bool accumulate)).
 // kCheckIndices (contiguous only): print the rows whose m_indices entry is outside [-1, groups); a
 // debugging build of the kernel (FP8GEMM_CHECK_INDICES=1), kept apart because printf needs a stack frame.
-// kTmaStore (normal layout, BLOCK_N a multiple of 64): the epilogue writes D with TMA stores of 64x64
-// boxes (tma_d: D as a 2-D BF16 tensor, 128-byte swizzle), which run while the warpgroup goes on to its
-// next tile; otherwise, and always for the grouped layouts, whose rules can skip single rows, by
-// row-predicated 16-byte stores (tma_d unused).
+// kTmaStore (BLOCK_N a multiple of 64): the epilogue writes D with TMA stores of 64x64 boxes (tma_d: D
+// as a 3-D BF16 tensor [groups, rows, N], 128-byte swizzle), which run while the warpgroup goes on to
+// its next tile, wherever all 64 rows of the warpgroup's box may be written; otherwise by
+// row-predicated 16-byte stores (without kTmaStore, tma_d is unused).
 template <Layout kLayout, int kN, int kK, int kBlockM, int kBlockN, int kStages, int kCluster, bool kCheckIndices,
           bool kTmaStore, class Mma, class MmaRs>
 __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescriptor* tma_b,
@@ -62,7 +63,9 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   static_assert(kBlockM == 64 || kBlockM == 128, "BLOCK_M is 64 or 128");
   static_assert(kBlockN % 8 == 0 && kBlockN >= 8 && (kBlockN <= 160 || kRegisterA), "wgmma N");
   static_assert(kCluster == 1 || kCluster == 2, "cluster of 1 or 2");
-  static_assert(!kTmaStore || (kLayout == Layout::normal && kBlockN % 64 == 0), "TMA-store epilogue");
+  static_assert(!kTmaStore || kBlockN % 64 == 0, "TMA-store epilogue: whole 64-column boxes");
+  // The index-checking build reports rows from the predicated stores, so it always takes them.
+  constexpr bool kTma = kTmaStore && !kCheckIndices;
 
   extern __shared__ u8 smem_raw[];
   // The tiles need 1024-byte alignment (128-byte swizzle). Offsetting the array itself, rather than
@@ -85,7 +88,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   if (threadIdx.x == kMathThreads) {
     ptx::prefetch_tma_descriptor(tma_a);
     ptx::prefetch_tma_descriptor(tma_b);
-    if constexpr (kTmaStore) ptx::prefetch_tma_descriptor(tma_d);
+    if constexpr (kTma) ptx::prefetch_tma_descriptor(tma_d);
     for (int s = 0; s < kStages; ++s) {
       // full: the TMA thread's arrive.expect_tx + one cp.async arrival per lane of the scale warp.
       ptx::mbarrier_init(&full[s], 1 + 32);
@@ -283,35 +286,52 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         }
       }
 
-      if constexpr (kTmaStore) {
-        // Epilogue: BF16 fragments -> staging tile in TMA's 128-byte swizzle (16-byte chunk c of a
-        // 128-byte row r at chunk c ^ (r % 8), 64-column boxes one after the other) -> one thread
-        // stores the boxes; the tensor's bounds clip them. The staging tile may be rewritten once
-        // the previous tile's stores have read it.
-        if (wg_thread == 0) ptx::bulk_wait_read<0>();
-        ptx::named_barrier_sync(1 + wg, 128);
-#pragma unroll
-        for (int j = 0; j < kBlockN / 8; ++j) {
-          u8* at = staging + (j / 8) * (64 * 128) + frag_row * 128 + (((j % 8) ^ (frag_row % 8)) << 4) + frag_col * 2;
-          ptx::st_shared_u32(at, ptx::pack_bf16x2(out[j * 4 + 0], out[j * 4 + 1]));
-          ptx::st_shared_u32(at + 8 * 128, ptx::pack_bf16x2(out[j * 4 + 2], out[j * 4 + 3]));
+      // Epilogue: BF16 fragments -> the warpgroup's staging tile -> D, by TMA stores of 64x64 boxes where
+      // all 64 rows of the warpgroup may be written (rows past the tensor count: TMA skips them), else by
+      // 16-byte stores of the rows this layout may write. With kTmaStore the staging tile is in TMA's
+      // 128-byte swizzle (16-byte chunk c of a 128-byte row r at chunk c ^ (r % 8), 64-column boxes one
+      // after the other), otherwise rows of d_pitch bytes.
+      auto staging_chunk = [&](int r, int chunk) {
+        if constexpr (kTmaStore) {
+          return staging + (chunk / 8) * (64 * 128) + r * 128 + (((chunk % 8) ^ (r % 8)) << 4);
+        } else {
+          return staging + r * plan.d_pitch + chunk * 16;
         }
+      };
+      // The staging tile may be rewritten once the previous tile's stores have read it.
+      if (kTma && wg_thread == 0) ptx::bulk_wait_read<0>();
+      bool whole_box = false;
+      if constexpr (kTma && kLayout == Layout::contiguous) {
+        // Rows of another group (or -1) may sit anywhere in the box: every row is asked.
+        bool row_ok = true;
+        if (wg_thread < 64) {
+          const int row = tile.row + wg * 64 + wg_thread;
+          row_ok = row >= p.m || __ldg(p.m_indices + row) == tile.group;
+        }
+        whole_box = ptx::named_barrier_and(1 + wg, 128, row_ok);
+      } else if constexpr (kTma) {
+        ptx::named_barrier_sync(1 + wg, 128);
+        // Masked: rows from masked_m (rows_end) on are not written, but those past max_m (p.m) do not
+        // exist and TMA skips them.
+        whole_box = kLayout == Layout::normal || tile.row + wg * 64 + 64 <= tile.rows_end || tile.rows_end >= p.m;
+      }
+#pragma unroll
+      for (int j = 0; j < kBlockN / 8; ++j) {
+        ptx::st_shared_u32(staging_chunk(frag_row, j) + frag_col * 2, ptx::pack_bf16x2(out[j * 4 + 0], out[j * 4 + 1]));
+        ptx::st_shared_u32(staging_chunk(frag_row + 8, j) + frag_col * 2,
+                           ptx::pack_bf16x2(out[j * 4 + 2], out[j * 4 + 3]));
+      }
+      if (kTma && whole_box) {
         ptx::fence_proxy_async_shared();
         ptx::named_barrier_sync(1 + wg, 128);
         if (wg_thread == 0) {
 #pragma unroll
           for (int box = 0; box < kBlockN / 64; ++box)
-            ptx::tma_store_2d(tma_d, staging + box * (64 * 128), n0 + box * 64, tile.row + wg * 64);
+            ptx::tma_store_3d(tma_d, staging + box * (64 * 128), n0 + box * 64, tile.row + wg * 64,
+                              tile.scale_group);
           ptx::bulk_commit();
         }
       } else {
-        // Epilogue otherwise: BF16 fragments -> staging tile -> 16-byte stores of the rows the layout may write.
-#pragma unroll
-        for (int j = 0; j < kBlockN / 8; ++j) {
-          u8* at = staging + frag_row * plan.d_pitch + (j * 8 + frag_col) * 2;
-          ptx::st_shared_u32(at, ptx::pack_bf16x2(out[j * 4 + 0], out[j * 4 + 1]));
-          ptx::st_shared_u32(at + 8 * plan.d_pitch, ptx::pack_bf16x2(out[j * 4 + 2], out[j * 4 + 3]));
-        }
         ptx::named_barrier_sync(1 + wg, 128);
         constexpr int kChunks = kBlockN / 8;  // 16-byte chunks per row
         u8* d = static_cast<u8*>(p.d) + tile.scale_group * p.d_stride_g * 2;
@@ -332,7 +352,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             }
           }
           if (write) {
-            const ptx::u32x4 v = ptx::ld_shared_v4(staging + r * plan.d_pitch + chunk * 16);
+            const ptx::u32x4 v = ptx::ld_shared_v4(staging_chunk(r, chunk));
             ptx::st_global_v4(d + (static_cast<i64>(row) * p.d_stride_m + col) * 2, v);
           }
         }
@@ -341,7 +361,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       }
     }
     // The CTA's shared memory must outlive the reads of its last TMA stores.
-    if constexpr (kTmaStore) {
+    if constexpr (kTma) {
       if (wg_thread == 0) ptx::bulk_wait_all();
     }
   }

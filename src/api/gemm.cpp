@@ -186,9 +186,13 @@ void run(const Launch& L) {
                                                        c.block_m / c.cluster);
   const CUtensorMap tma_b = runtime::make_fp8_tile_map(
       L.b->data, L.groups * L.n, L.k, L.b->stride[L.b->ndim - 2], c.block_n);
-  // Only the kernels that store D with TMA read this one (normal layout: D is [M, N]).
-  const CUtensorMap tma_d = c.tma_store() ? runtime::make_bf16_tile_map(L.d->data, L.rows, L.n,
-                                                                         L.d->stride[L.d->ndim - 2] * 2, 64)
+  // Only the kernels that store D with TMA read this one: D as [groups, rows, N] (masked) or [1, M, N].
+  // A single group's stride is free in the tensor; any value TMA takes will do there.
+  const int64_t d_row_stride = L.d->stride[L.d->ndim - 2] * 2;
+  const int64_t d_groups = L.layout == Layout::masked ? L.groups : 1;
+  const int64_t d_group_stride = d_groups > 1 ? L.d->stride[0] * 2 : L.rows * d_row_stride;
+  const CUtensorMap tma_d = c.tma_store() ? runtime::make_bf16_tile_map(L.d->data, d_groups, L.rows, L.n,
+                                                                         d_row_stride, d_group_stride, 64)
                                           : CUtensorMap{};
 
   GemmParams params{};

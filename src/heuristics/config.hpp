@@ -31,9 +31,14 @@ struct KernelConfig {
   int num_sms = 0;           // persistent grid size (CTAs)
 
   int threads() const { return 128 * (1 + math_warpgroups); }
-  // The epilogue stores D with TMA (64x64 boxes): the normal layout, whose rows are never skipped one by
-  // one, with tiles a whole number of boxes wide. The kernel template takes it as kTmaStore.
-  bool tma_store() const { return layout == Layout::normal && block_n % 64 == 0; }
+  // The epilogue stores D with TMA (64x64 boxes) where a tile is a whole number of boxes wide; a
+  // warpgroup whose 64 rows include one the layout must not write (masked: past masked_m; contiguous:
+  // another group's or a -1 row) falls back to row-predicated stores. Not for the grouped layouts'
+  // register-A tiles: with both store paths they spill (the SASS test finds it). The kernel template
+  // takes it as kTmaStore.
+  bool tma_store() const {
+    return block_n % 64 == 0 && (layout == Layout::normal || register_a_parts(block_n) == 0);
+  }
   std::string name() const;  // unique, readable: used as the kernel's name and in logs
   bool operator==(const KernelConfig&) const = default;
 };

@@ -13,6 +13,7 @@ struct TileMapKey {
   CUtensorMapDataType dtype;
   int64_t rows, cols, row_stride_bytes;  // cols in elements
   int box_rows, box_cols;
+  int64_t groups, group_stride_bytes;  // a third dimension when groups > 0 (a box spans one group)
   bool operator==(const TileMapKey&) const = default;
 };
 
@@ -24,11 +25,14 @@ struct RecentMap {
 
 CUtensorMap encode(const TileMapKey& k) {
   CUtensorMap map;
-  const cuuint64_t dims[2] = {static_cast<cuuint64_t>(k.cols), static_cast<cuuint64_t>(k.rows)};
-  const cuuint64_t strides[1] = {static_cast<cuuint64_t>(k.row_stride_bytes)};
-  const cuuint32_t box[2] = {static_cast<cuuint32_t>(k.box_cols), static_cast<cuuint32_t>(k.box_rows)};
-  const cuuint32_t element_strides[2] = {1, 1};
-  check(driver().TensorMapEncodeTiled(&map, k.dtype, 2, const_cast<void*>(k.base), dims,
+  const cuuint32_t rank = k.groups > 0 ? 3 : 2;
+  const cuuint64_t dims[3] = {static_cast<cuuint64_t>(k.cols), static_cast<cuuint64_t>(k.rows),
+                              static_cast<cuuint64_t>(k.groups)};
+  const cuuint64_t strides[2] = {static_cast<cuuint64_t>(k.row_stride_bytes),
+                                 static_cast<cuuint64_t>(k.group_stride_bytes)};
+  const cuuint32_t box[3] = {static_cast<cuuint32_t>(k.box_cols), static_cast<cuuint32_t>(k.box_rows), 1};
+  const cuuint32_t element_strides[3] = {1, 1, 1};
+  check(driver().TensorMapEncodeTiled(&map, k.dtype, rank, const_cast<void*>(k.base), dims,
                                       strides, box, element_strides, CU_TENSOR_MAP_INTERLEAVE_NONE,
                                       CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
                                       CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE),
@@ -55,11 +59,13 @@ CUtensorMap recent_or_encoded(const TileMapKey& key) {
 }  // namespace
 
 CUtensorMap make_fp8_tile_map(const void* base, int64_t rows, int64_t cols, int64_t row_stride_bytes, int box_rows) {
-  return recent_or_encoded({base, CU_TENSOR_MAP_DATA_TYPE_UINT8, rows, cols, row_stride_bytes, box_rows, 128});
+  return recent_or_encoded({base, CU_TENSOR_MAP_DATA_TYPE_UINT8, rows, cols, row_stride_bytes, box_rows, 128, 0, 0});
 }
 
-CUtensorMap make_bf16_tile_map(const void* base, int64_t rows, int64_t cols, int64_t row_stride_bytes, int box_rows) {
-  return recent_or_encoded({base, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, rows, cols, row_stride_bytes, box_rows, 64});
+CUtensorMap make_bf16_tile_map(const void* base, int64_t groups, int64_t rows, int64_t cols, int64_t row_stride_bytes,
+                               int64_t group_stride_bytes, int box_rows) {
+  return recent_or_encoded(
+      {base, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, rows, cols, row_stride_bytes, box_rows, 64, groups, group_stride_bytes});
 }
 
 }  // namespace fp8gemm::runtime

@@ -31,12 +31,13 @@ __device__ __forceinline__ void tma_load_2d_multicast(const TmaDescriptor* desc,
       : "memory");
 }
 
-// Store the box at (inner, outer) of a 2-D tensor from shared memory; the part of the box outside the
-// tensor is not written. Completion is tracked per thread with bulk groups.
-__device__ __forceinline__ void tma_store_2d(const TmaDescriptor* desc, const void* src, i32 inner, i32 outer) {
-  asm volatile("cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [%0, {%2, %3}], [%1];" ::"l"(
+// Store the box at (inner, middle, outer) of a 3-D tensor from shared memory; the part of the box outside
+// the tensor is not written. Completion is tracked per thread with bulk groups.
+__device__ __forceinline__ void tma_store_3d(const TmaDescriptor* desc, const void* src, i32 inner, i32 middle,
+                                             i32 outer) {
+  asm volatile("cp.async.bulk.tensor.3d.global.shared::cta.bulk_group [%0, {%2, %3, %4}], [%1];" ::"l"(
                    reinterpret_cast<u64>(desc)),
-               "r"(smem_addr(src)), "r"(inner), "r"(outer)
+               "r"(smem_addr(src)), "r"(inner), "r"(middle), "r"(outer)
                : "memory");
 }
 

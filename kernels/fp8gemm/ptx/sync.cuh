@@ -54,6 +54,18 @@ __device__ __forceinline__ void named_barrier_sync(u32 id, u32 threads) {
   asm volatile("bar.sync %0, %1;" ::"r"(id), "r"(threads) : "memory");
 }
 
+// named_barrier_sync that also returns whether `value` was true in every participating thread.
+__device__ __forceinline__ bool named_barrier_and(u32 id, u32 threads, bool value) {
+  u32 all;
+  asm volatile(
+      "{\n\t.reg .pred v, a;\n\tsetp.ne.u32 v, %1, 0;\n\tbar.red.and.pred a, %2, %3, v;\n\t"
+      "selp.u32 %0, 1, 0, a;\n\t}"
+      : "=r"(all)
+      : "r"(static_cast<u32>(value)), "r"(id), "r"(threads)
+      : "memory");
+  return all != 0;
+}
+
 __device__ __forceinline__ void cluster_sync() {
   asm volatile("barrier.cluster.arrive.release.aligned;\n\tbarrier.cluster.wait.acquire.aligned;" ::: "memory");
 }

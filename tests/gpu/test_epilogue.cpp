@@ -1,0 +1,65 @@
+// Every way the epilogue writes D, forced through FP8GEMM_CONFIG whatever the heuristic would pick:
+// TMA stores of whole 64-row boxes (tiles a multiple of 64 wide), the row-predicated stores they fall
+// back to where a warpgroup's rows include one the layout must not write (masked rows from masked_m on,
+// contiguous -1 padding), and the predicated stores of the other widths. The poisoned guard bands and
+// the untouched-row checks of run_and_check catch a box written whole where it must not be.
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "gpu_test.hpp"
+#include "support/random_cases.hpp"
+
+namespace fp8gemm::testing {
+namespace {
+
+using support::kAllLayouts;
+
+// BLOCK_M,BLOCK_N,STAGES,CLUSTER: TMA stores with one and two math warpgroups (64, 128 wide), the
+// register-A 256-wide tile (TMA for the normal layout, predicated stores for the grouped ones), and a
+// width that is no multiple of 64.
+const char* const kConfigs[] = {"128,64,4,1", "64,128,4,1", "128,128,4,1", "128,256,3,1", "128,136,4,1"};
+
+class ForcedConfig {
+ public:
+  explicit ForcedConfig(const char* config) { setenv("FP8GEMM_CONFIG", config, 1); }
+  ~ForcedConfig() { unsetenv("FP8GEMM_CONFIG"); }
+};
+
+class EpiloguePaths : public GpuTest {};
+
+// M around the 64-row boxes: the tensor's end clips the last box.
+TEST_F(EpiloguePaths, NormalRowsAroundTheBoxes) {
+  for (const char* config : kConfigs) {
+    ForcedConfig forced(config);
+    int seed = 5000;
+    for (int64_t m : {1, 63, 64, 65, 200}) {
+      expect_correct(support::make_normal_problem(m, 1024, 640, kAllLayouts[seed % 4], seed),
+                     std::string(config) + " M=" + std::to_string(m));
+      ++seed;
+    }
+  }
+}
+
+// masked_m below, at and past a box edge within one 128-row block, 0, and above max_m.
+TEST_F(EpiloguePaths, MaskedCountsAroundTheBoxes) {
+  const std::vector<int32_t> masked_m = {1, 63, 64, 65, 127, 128, 0, 200, 1000};
+  for (const char* config : kConfigs) {
+    ForcedConfig forced(config);
+    expect_correct(support::make_masked_problem(9, 192, masked_m, 1024, 640, kAllLayouts[1], 5100),
+                   std::string(config) + " masked_m 1,63,64,65,127,128,0,200,1000 max_m 192");
+  }
+}
+
+// Experts whose padding (-1 rows) starts inside either 64-row half of a block, and whole blocks.
+TEST_F(EpiloguePaths, ContiguousPaddingInsideTheBoxes) {
+  const std::vector<int64_t> rows = {1, 64, 65, 128, 100, 0, 256, 30};
+  for (const char* config : kConfigs) {
+    ForcedConfig forced(config);
+    expect_correct(support::make_contiguous_problem(rows, 1024, 640, kAllLayouts[2], 5200),
+                   std::string(config) + " rows 1,64,65,128,100,0,256,30");
+  }
+}
+
+}  // namespace
+}  // namespace fp8gemm::testing
