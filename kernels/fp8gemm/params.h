@@ -49,12 +49,14 @@ struct SmemPlan {
         sb_bytes(16),
         d_pitch(block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0)),
         a_offset(0),
-        b_offset(stages * block_m * 128),
-        d_offset(stages * (block_m + block_n) * 128),
-        sa_offset(stages * (block_m + block_n) * 128 + block_m * (block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0))),
-        sb_offset(sa_offset + stages * block_m * 4),
-        barrier_offset(sb_offset + stages * 16),
-        // + 1024: the dynamic shared memory base is aligned up to 1024 bytes in the kernel.
+        // Each region right after the one before it (the members are initialized in this order).
+        b_offset(a_offset + stages * a_bytes),
+        d_offset(b_offset + stages * b_bytes),
+        sa_offset(d_offset + block_m * d_pitch),
+        sb_offset(sa_offset + stages * sa_bytes),
+        barrier_offset(sb_offset + stages * sb_bytes),
+        // Two 8-byte mbarriers per stage (full, empty); + 1024: the dynamic shared memory base is
+        // aligned up to 1024 bytes in the kernel.
         total(barrier_offset + stages * 16 + 1024) {}
 };
 
