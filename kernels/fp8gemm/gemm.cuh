@@ -303,11 +303,9 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       bool whole_box = false;
       if constexpr (kTma && kLayout == Layout::contiguous) {
         // Rows of another group (or -1) may sit anywhere in the box: every row is asked.
-        bool row_ok = true;
-        if (wg_thread < 64) {
-          const int row = tile.row + wg * 64 + wg_thread;
-          row_ok = row >= p.m || __ldg(p.m_indices + row) == tile.group;
-        }
+        // Each row asked by two threads, so that no lane branches around the load.
+        const int row = tile.row + wg * 64 + wg_thread % 64;
+        const bool row_ok = row >= p.m || __ldg(p.m_indices + min(row, p.m - 1)) == tile.group;
         whole_box = ptx::named_barrier_and(1 + wg, 128, row_ok);
       } else if constexpr (kTma) {
         ptx::named_barrier_sync(1 + wg, 128);
@@ -315,6 +313,9 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         // exist and TMA skips them.
         whole_box = kLayout == Layout::normal || tile.row + wg * 64 + 64 <= tile.rows_end || tile.rows_end >= p.m;
       }
+      // The same in every lane, and now visibly so to the compiler: a branch it must treat as divergent
+      // would cost the K loop its uniform-register descriptors.
+      if constexpr (kTma && kLayout != Layout::normal) whole_box = __all_sync(0xffffffffu, whole_box);
 #pragma unroll
       for (int j = 0; j < kBlockN / 8; ++j) {
         ptx::st_shared_u32(staging_chunk(frag_row, j) + frag_col * 2, ptx::pack_bf16x2(out[j * 4 + 0], out[j * 4 + 1]));
