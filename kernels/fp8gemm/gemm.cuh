@@ -230,7 +230,18 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       ptx::wgmma_fence();
     };
 
-    while (scheduler.next(tile)) {
+    // The contiguous scheduler's tile depends on loaded indices: passed through warp-wide operations it
+    // is visibly the same in every lane, which keeps the K loop's descriptors in uniform registers.
+    auto next_tile = [&] {
+      if constexpr (kLayout == Layout::contiguous) {
+        const bool more = __all_sync(0xffffffffu, scheduler.next(tile));
+        tile.group = __shfl_sync(0xffffffffu, tile.group, 0);
+        return more;
+      } else {
+        return scheduler.next(tile);
+      }
+    };
+    while (next_tile()) {
       const int n0 = tile.n_block * kBlockN;
       const int n0_in_scale_block = n0 % 128;
 #pragma unroll

@@ -33,12 +33,9 @@ struct KernelConfig {
   int threads() const { return 128 * (1 + math_warpgroups); }
   // The epilogue stores D with TMA (64x64 boxes) where a tile is a whole number of boxes wide; a
   // warpgroup whose 64 rows include one the layout must not write (masked: past masked_m; contiguous:
-  // another group's or a -1 row) falls back to row-predicated stores. Not for the contiguous layout's
-  // register-A tiles: there ptxas runs out of registers for the K loop's addresses (it recomputes them
-  // every K block, and spills; the SASS test finds it). The kernel template takes it as kTmaStore.
-  bool tma_store() const {
-    return block_n % 64 == 0 && !(layout == Layout::contiguous && register_a_parts(block_n) > 0);
-  }
+  // another group's or a -1 row) falls back to row-predicated stores. The kernel template takes it as
+  // kTmaStore.
+  bool tma_store() const { return block_n % 64 == 0; }
   std::string name() const;  // unique, readable: used as the kernel's name and in logs
   bool operator==(const KernelConfig&) const = default;
 };
