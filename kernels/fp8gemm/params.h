@@ -55,9 +55,9 @@ struct SmemPlan {
         sa_offset(d_offset + block_m * d_pitch),
         sb_offset(sa_offset + stages * sa_bytes),
         barrier_offset(sb_offset + stages * sb_bytes),
-        // Two 8-byte mbarriers per stage (full, empty); + 1024: the dynamic shared memory base is
-        // aligned up to 1024 bytes in the kernel.
-        total(barrier_offset + stages * 16 + 1024) {}
+        // Two 8-byte mbarriers per stage (full, empty). The kernel declares its dynamic shared memory
+        // 1024-byte aligned: no slack.
+        total(barrier_offset + stages * 16) {}
 };
 
 }  // namespace fp8gemm
