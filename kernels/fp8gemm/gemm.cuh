@@ -180,9 +180,15 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     // chunk c of row r at chunk c ^ (r % 8); lanes 16..31 fetch the upper 16 bytes of a k-step).
     // Rows are 128 bytes, so with this thread's row and chunk in stage 0 (the k = 0 address),
     // k-step k's address is that XOR k * 32: chunk (2k | half) ^ (row % 8) = (half ^ row % 8) ^ 2k.
-    const u32 a_fragment_address = smem_addr(smem_a(0)) +
-                                   (wg * 64 + (warp % 4) * 16 + (lane % 8) + ((lane / 8) % 2) * 8) * kBlockK +
-                                   (((lane / 16) ^ (lane % 8)) << 4);
+    u32 a_fragment_address = smem_addr(smem_a(0)) +
+                             (wg * 64 + (warp % 4) * 16 + (lane % 8) + ((lane / 8) % 2) * 8) * kBlockK +
+                             (((lane / 16) ^ (lane % 8)) << 4);
+    // The same for this thread's A scale (its second row is 8 further). Register-A tiles hold both
+    // addresses in registers through an empty asm: ptxas otherwise recomputes them from the thread index
+    // in every K block (some 20 instructions) to save the two registers.
+    u32 sa_address = smem_addr(smem_sa(0) + wg * 64 + frag_row);
+    if constexpr (kRegisterA) asm volatile("" : "+r"(a_fragment_address), "+r"(sa_address));
+    (void)sa_address;  // the shared-memory-A path reads sa through smem_sa
     // Descriptors are linear in the tile address (bits 0-13 hold address / 16, the rest is constant):
     // stage 0's, plus constant offsets per stage, part and k-step, rather than one built per wgmma.
     const u64 desc_a0 = ptx::smem_descriptor_sw128(smem_a(0) + wg * 64 * kBlockK);
@@ -193,8 +199,13 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       float a0, a1, b0, b1;  // sa of this thread's two rows, sb of the tile's first and second 128 columns
     };
     auto read_scales = [&](int s) {
-      return Scales{smem_sa(s)[wg * 64 + frag_row], smem_sa(s)[wg * 64 + frag_row + 8], smem_sb(s)[0],
-                    smem_sb(s)[1]};
+      if constexpr (kRegisterA) {
+        const u32 at = sa_address + s * plan.sa_bytes;
+        return Scales{ptx::ld_shared_f32(at), ptx::ld_shared_f32(at + 8 * 4), smem_sb(s)[0], smem_sb(s)[1]};
+      } else {
+        return Scales{smem_sa(s)[wg * 64 + frag_row], smem_sa(s)[wg * 64 + frag_row + 8], smem_sb(s)[0],
+                      smem_sb(s)[1]};
+      }
     };
     // The stage's tiles and scales have been read: give it back to the producers of every CTA that
     // writes into it.

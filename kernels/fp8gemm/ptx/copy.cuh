@@ -79,6 +79,13 @@ struct u32x4 {
   u32 x, y, z, w;
 };
 
+// Volatile: it stays after the mbarrier wait that made the stage visible.
+__device__ __forceinline__ float ld_shared_f32(u32 address) {
+  float v;
+  asm volatile("ld.shared.f32 %0, [%1];" : "=f"(v) : "r"(address));
+  return v;
+}
+
 __device__ __forceinline__ u32x4 ld_shared_v4(const void* p) {
   u32x4 v;
   asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];"
