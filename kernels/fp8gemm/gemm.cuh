@@ -109,15 +109,23 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     const int producer_warp = warp - kMathThreads / 32;
     Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank);
     Tile tile;
-    int it = 0;
+    // The ring position, carried as the math warpgroups carry theirs (no division per K block).
+    int stage = 0;
+    u32 phase = 0;
+    auto advance = [&] {
+      if (++stage == kStages) {
+        stage = 0;
+        phase ^= 1;
+      }
+    };
     if (producer_warp == 0 && lane == 0) {
       // A and B tiles through TMA. With a cluster, each CTA loads half of the shared A block and
       // multicasts it to both CTAs.
       while (scheduler.next(tile)) {
 #pragma unroll 1  // a lean loop: the producers run on few registers (see kProducerRegisters)
-        for (int kb = 0; kb < kKBlocks; ++kb, ++it) {
-          const int s = it % kStages;
-          ptx::mbarrier_wait(&empty[s], ((it / kStages) & 1) ^ 1);
+        for (int kb = 0; kb < kKBlocks; ++kb) {
+          const int s = stage;
+          ptx::mbarrier_wait(&empty[s], phase ^ 1);
           ptx::mbarrier_arrive_expect_tx(&full[s], plan.a_bytes + plan.b_bytes);
           if constexpr (kCluster == 1) {
             ptx::tma_load_2d(tma_a, &full[s], smem_a(s), kb * kBlockK, tile.a_row);
@@ -127,29 +135,42 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
                                        tile.a_row + cta_rank * kHalf, 0x3);
           }
           ptx::tma_load_2d(tma_b, &full[s], smem_b(s), kb * kBlockK, tile.b_row);
+          advance();
         }
       }
     } else if (producer_warp == 1) {
       // Scales: sa for the tile's rows (any strides: row-major or MN-major), and the one or two B-scale
       // blocks its columns fall in. Rows past the tensor read as 0.
+      constexpr int kRowsPerLane = kBlockM / 32;
       while (scheduler.next(tile)) {
         const float* sa = p.sa + tile.scale_group * p.sa_stride_g;
+        // This lane's rows (lane, lane + 32, ...): where their K block's scale is, stepped by the K-block
+        // stride, so that a K block costs a pointer add per row rather than the address arithmetic.
+        const float* sa_row[kRowsPerLane];
+        bool in_tensor[kRowsPerLane];
+#pragma unroll
+        for (int r = 0; r < kRowsPerLane; ++r) {
+          const int row = tile.row + lane + 32 * r;
+          in_tensor[r] = row < p.m;
+          sa_row[r] = in_tensor[r] ? sa + static_cast<i64>(row) * p.sa_stride_m : p.sa;
+        }
+        const i64 sa_step = p.sa_stride_k;
         const int n0 = tile.n_block * kBlockN;
         const int sb_block = lane == 0 ? n0 / 128 : min((n0 + kBlockN - 1) / 128, kNScaleBlocks - 1);
         const float* sb = p.sb + (static_cast<i64>(tile.group) * kNScaleBlocks + sb_block) * kKBlocks;
 #pragma unroll 1  // a lean loop: the producers run on few registers (see kProducerRegisters)
-        for (int kb = 0; kb < kKBlocks; ++kb, ++it) {
-          const int s = it % kStages;
-          ptx::mbarrier_wait(&empty[s], ((it / kStages) & 1) ^ 1);
+        for (int kb = 0; kb < kKBlocks; ++kb) {
+          const int s = stage;
+          ptx::mbarrier_wait(&empty[s], phase ^ 1);
 #pragma unroll
-          for (int i = lane; i < kBlockM; i += 32) {
-            const int row = tile.row + i;
-            const bool in_tensor = row < p.m;
-            ptx::cp_async_4(smem_sa(s) + i, in_tensor ? sa + row * p.sa_stride_m + kb * p.sa_stride_k : p.sa,
-                            in_tensor);
+          for (int r = 0; r < kRowsPerLane; ++r) {
+            // Rows past the tensor copy nothing (zero fill) from p.sa, which stays put.
+            ptx::cp_async_4(smem_sa(s) + lane + 32 * r, sa_row[r], in_tensor[r]);
+            if (in_tensor[r]) sa_row[r] += sa_step;
           }
           if (lane < 2) ptx::cp_async_4(smem_sb(s) + lane, sb + kb, true);
           ptx::cp_async_arrive(&full[s]);
+          advance();
         }
       }
     }
