@@ -59,6 +59,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   constexpr int kOutputs = kBlockN / 2;
   // Whether a part's columns can straddle two 128-wide B-scale blocks (its width not dividing 128).
   constexpr bool kTwoScales = (128 % kPartN) != 0;
+  constexpr int kStagingColumns = staging_columns(kBlockN);
   constexpr SmemPlan plan(kBlockM, kBlockN, kStages);
   static_assert(kBlockM == 64 || kBlockM == 128, "BLOCK_M is 64 or 128");
   static_assert(kBlockN % 8 == 0 && kBlockN >= 8 && (kBlockN <= 160 || kRegisterA), "wgmma N");
@@ -363,49 +364,62 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       // The same in every lane, and now visibly so to the compiler: a branch it must treat as divergent
       // would cost the K loop its uniform-register descriptors.
       if constexpr (kTma && kLayout != Layout::normal) whole_box = __all_sync(0xffffffffu, whole_box);
+      // The tile's columns go through the staging tile in rounds of kStagingColumns.
 #pragma unroll
-      for (int j = 0; j < kBlockN / 8; ++j) {
-        ptx::st_shared_u32(staging_chunk(frag_row, j) + frag_col * 2, ptx::pack_bf16x2(out[j * 4 + 0], out[j * 4 + 1]));
-        ptx::st_shared_u32(staging_chunk(frag_row + 8, j) + frag_col * 2,
-                           ptx::pack_bf16x2(out[j * 4 + 2], out[j * 4 + 3]));
-      }
-      if (kTma && whole_box) {
-        ptx::fence_proxy_async_shared();
-        ptx::named_barrier_sync(1 + wg, 128);
-        if (wg_thread == 0) {
-#pragma unroll
-          for (int box = 0; box < kBlockN / 64; ++box)
-            ptx::tma_store_3d(tma_d, staging + box * (64 * 128), n0 + box * 64, tile.row + wg * 64,
-                              tile.scale_group);
-          ptx::bulk_commit();
+      for (int round = 0; round < kBlockN / kStagingColumns; ++round) {
+        const int col0 = round * kStagingColumns;  // the round's first column within the tile
+        if (round > 0 && kTma && whole_box) {
+          // The previous round's stores must have read the staging tile (the predicated path ends
+          // its rounds with a barrier instead).
+          if (wg_thread == 0) ptx::bulk_wait_read<0>();
+          ptx::named_barrier_sync(1 + wg, 128);
         }
-      } else {
-        ptx::named_barrier_sync(1 + wg, 128);
-        constexpr int kChunks = kBlockN / 8;  // 16-byte chunks per row
-        u8* d = static_cast<u8*>(p.d) + tile.scale_group * p.d_stride_g * 2;
 #pragma unroll
-        for (int c = wg_thread; c < 64 * kChunks; c += 128) {
-          const int r = c / kChunks;
-          const int chunk = c % kChunks;
-          const int row = tile.row + wg * 64 + r;
-          const int col = n0 + chunk * 8;
-          bool write = row < tile.rows_end && col < kN;
-          if constexpr (kLayout == Layout::contiguous) {
+        for (int j = 0; j < kStagingColumns / 8; ++j) {
+          const int f = col0 / 8 + j;  // the 8-column fragment group of the accumulator
+          ptx::st_shared_u32(staging_chunk(frag_row, j) + frag_col * 2,
+                             ptx::pack_bf16x2(out[f * 4 + 0], out[f * 4 + 1]));
+          ptx::st_shared_u32(staging_chunk(frag_row + 8, j) + frag_col * 2,
+                             ptx::pack_bf16x2(out[f * 4 + 2], out[f * 4 + 3]));
+        }
+        if (kTma && whole_box) {
+          ptx::fence_proxy_async_shared();
+          ptx::named_barrier_sync(1 + wg, 128);
+          if (wg_thread == 0) {
+#pragma unroll
+            for (int box = 0; box < kStagingColumns / 64; ++box)
+              ptx::tma_store_3d(tma_d, staging + box * (64 * 128), n0 + col0 + box * 64, tile.row + wg * 64,
+                                tile.scale_group);
+            ptx::bulk_commit();
+          }
+        } else {
+          ptx::named_barrier_sync(1 + wg, 128);
+          constexpr int kChunks = kStagingColumns / 8;  // 16-byte chunks per staged row
+          u8* d = static_cast<u8*>(p.d) + tile.scale_group * p.d_stride_g * 2;
+#pragma unroll
+          for (int c = wg_thread; c < 64 * kChunks; c += 128) {
+            const int r = c / kChunks;
+            const int chunk = c % kChunks;
+            const int row = tile.row + wg * 64 + r;
+            const int col = n0 + col0 + chunk * 8;
+            bool write = row < tile.rows_end && col < kN;
+            if constexpr (kLayout == Layout::contiguous) {
+              if (write) {
+                const int index = __ldg(p.m_indices + row);
+                if (kCheckIndices && chunk == 0 && round == 0 && (index < -1 || index >= p.groups))
+                  printf("fp8gemm: m_indices[%d] = %d is outside [-1, %d); the row was skipped\n", row, index,
+                         p.groups);
+                write = index == tile.group;
+              }
+            }
             if (write) {
-              const int index = __ldg(p.m_indices + row);
-              if (kCheckIndices && chunk == 0 && (index < -1 || index >= p.groups))
-                printf("fp8gemm: m_indices[%d] = %d is outside [-1, %d); the row was skipped\n", row, index,
-                       p.groups);
-              write = index == tile.group;
+              const ptx::u32x4 v = ptx::ld_shared_v4(staging_chunk(r, chunk));
+              ptx::st_global_v4(d + (static_cast<i64>(row) * p.d_stride_m + col) * 2, v);
             }
           }
-          if (write) {
-            const ptx::u32x4 v = ptx::ld_shared_v4(staging_chunk(r, chunk));
-            ptx::st_global_v4(d + (static_cast<i64>(row) * p.d_stride_m + col) * 2, v);
-          }
+          // The staging tile is free again once every thread of the warpgroup has read its part.
+          ptx::named_barrier_sync(1 + wg, 128);
         }
-        // The staging tile is free again once every thread of the warpgroup has read its part.
-        ptx::named_barrier_sync(1 + wg, 128);
       }
     }
     // The CTA's shared memory must outlive the reads of its last TMA stores.

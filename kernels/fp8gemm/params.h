@@ -33,11 +33,17 @@ enum class Layout : int { normal = 0, contiguous = 1, masked = 2 };
 // and the SASS test all ask here.
 constexpr int register_a_parts(int block_n) { return block_n == 192 || block_n == 256 ? block_n / 64 : 0; }
 
+// Columns the epilogue stages at a time: 256-wide tiles in two rounds of 128, so that the staging tile
+// leaves room for a fourth pipeline stage; narrower tiles in one round.
+constexpr int staging_columns(int block_n) { return block_n == 256 ? 128 : block_n; }
+
 // Shared-memory plan of one CTA, used by the kernel and by the host (launch size, heuristics).
 // Per pipeline stage: the A tile and the B tile (FP8, 128-byte rows, 1024-byte aligned). Then one BF16
-// staging tile for the epilogue (1024-byte aligned, so that a TMA store can read it with the 128-byte
-// swizzle; its row pitch keeps the plain path's fragment stores free of bank conflicts), the A scales of
-// each stage's rows, the (at most two) B scales of its columns, and the mbarriers.
+// staging tile of staging_columns(BLOCK_N) for the epilogue (1024-byte aligned, so that a TMA store can
+// read it with the 128-byte swizzle: tiles a multiple of 64 wide stage in 64-column boxes, rows of 128
+// bytes; the others in rows of d_pitch bytes, a pitch that keeps the fragment stores free of bank
+// conflicts), the A scales of each stage's rows, the (at most two) B scales of its columns, and the
+// mbarriers.
 struct SmemPlan {
   int a_bytes, b_bytes, sa_bytes, sb_bytes, d_pitch;
   int a_offset, b_offset, d_offset, sa_offset, sb_offset, barrier_offset, total;
@@ -47,7 +53,8 @@ struct SmemPlan {
         b_bytes(block_n * 128),
         sa_bytes(block_m * 4),
         sb_bytes(16),
-        d_pitch(block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0)),
+        d_pitch(block_n % 64 == 0 ? staging_columns(block_n) * 2
+                                  : block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0)),
         a_offset(0),
         // Each region right after the one before it (the members are initialized in this order).
         b_offset(a_offset + stages * a_bytes),

@@ -106,8 +106,17 @@ TEST(Heuristics, SharedMemoryPlanIsAligned) {
         EXPECT_EQ(plan.a_bytes % 1024, 0);
         EXPECT_EQ(plan.b_bytes % 1024, 0);
         EXPECT_EQ(plan.d_pitch % 16, 0);  // 16-byte staging reads
-        // Fragment stores of 8 rows x 4 lanes hit 32 distinct banks: the pitch in words is 4 mod 8.
-        EXPECT_EQ((plan.d_pitch / 4) % 8, 4);
+        if (bn % 64 == 0) {
+          // Staged in 64-column boxes for TMA stores (the swizzle keeps the fragment stores apart): each
+          // warpgroup's 64 rows start on a 1024-byte boundary, and a round holds staging_columns.
+          EXPECT_EQ(plan.d_offset % 1024, 0);
+          EXPECT_EQ(64 * plan.d_pitch % 1024, 0);
+          EXPECT_EQ(plan.d_pitch, fp8gemm::staging_columns(bn) * 2);
+          EXPECT_EQ(bn % fp8gemm::staging_columns(bn), 0);
+        } else {
+          // Fragment stores of 8 rows x 4 lanes hit 32 distinct banks: the pitch in words is 4 mod 8.
+          EXPECT_EQ((plan.d_pitch / 4) % 8, 4);
+        }
         EXPECT_EQ(plan.barrier_offset % 8, 0);
         EXPECT_GE(plan.total, plan.barrier_offset + 16 * stages);
       }

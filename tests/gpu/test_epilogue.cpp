@@ -16,9 +16,9 @@ namespace {
 using support::kAllLayouts;
 
 // BLOCK_M,BLOCK_N,STAGES,CLUSTER: TMA stores with one and two math warpgroups (64, 128 wide), the
-// register-A 256-wide tile (TMA for the normal layout, predicated stores for the grouped ones), and a
-// width that is no multiple of 64.
-const char* const kConfigs[] = {"128,64,4,1", "64,128,4,1", "128,128,4,1", "128,256,3,1", "128,136,4,1"};
+// register-A 256-wide tile (staged in two rounds of 128 columns, four stages), and a width that is no
+// multiple of 64 (predicated stores only).
+const char* const kConfigs[] = {"128,64,4,1", "64,128,4,1", "128,128,4,1", "128,256,4,1", "128,136,4,1"};
 
 class ForcedConfig {
  public:
