@@ -89,7 +89,11 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
       // Memory: every B block is streamed from HBM once, ~34 bytes/ns per SM (measured with thin M).
       const int64_t b_blocks = ceil_div(p.n, bn) * (p.layout == Layout::normal ? 1 : p.groups);
       const double memory_ns = static_cast<double>(ceil_div(b_blocks, sms)) * bn * static_cast<double>(p.k) / 34.0;
-      const double cost = std::max(compute_ns, memory_ns);
+      // The last tile's epilogue is exposed (an earlier tile's TMA stores run under the next tile's
+      // main loop): its D tile written at the same ~34 bytes/ns. It decides short-K problems of one
+      // or two waves: M=128 N=32768 K=512 runs 128x128 in 15.3 us against 16.2 for 128x256.
+      const double epilogue_ns = static_cast<double>(bm) * bn * 2.0 / 34.0;
+      const double cost = std::max(compute_ns, memory_ns) + epilogue_ns;
       if (best.block_n == 0 || cost < best_cost * 0.999 ||
           (cost <= best_cost * 1.001 && (bn > best.block_n || (bn == best.block_n && bm > best.block_m)))) {
         best_cost = cost;
@@ -100,9 +104,12 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   }
 
   // Cluster of two sharing A (multicast) when several n blocks reuse each A block and they pair up.
+  // Not for 256-wide tiles: with their 4th stage, pairs measured 0.3-2.3% slower than single CTAs on
+  // five M=4096 shapes (bench/results/experiments-2026-11-25/13-config-sweep.txt); 192-wide tiles
+  // were mixed (-1% to +2%) and keep their pairs.
   const int64_t n_blocks = ceil_div(p.n, best.block_n);
   const int64_t rows = p.layout == Layout::masked ? p.m * p.groups : p.m;
-  best.cluster = (rows >= 512 && n_blocks % 2 == 0 && sms >= 2) ? 2 : 1;
+  best.cluster = (rows >= 512 && n_blocks % 2 == 0 && sms >= 2 && best.block_n < 256) ? 2 : 1;
 
   // As many pipeline stages as shared memory holds.
   best.stages = 1;

@@ -70,6 +70,27 @@ TEST(Heuristics, ThinProblemsUseOneWarpgroupAndManySms) {
   EXPECT_EQ(choose_config({Layout::normal, 4096, 7168, 16384, 1}, dev).block_m, 128);
 }
 
+// Choices that H100 sweeps decided (bench/results/experiments-2026-11-25/13-config-sweep.txt): a change
+// to the cost model that flips one of them needs a sweep showing the new choice is faster.
+TEST(Heuristics, ChoicesMeasuredOnTheH100) {
+  const DeviceFacts dev;  // 132 SMs
+  auto pick = [&](Layout layout, int64_t m, int64_t n, int64_t k, int64_t g) {
+    const KernelConfig c = choose_config({layout, m, n, k, g}, dev);
+    return std::to_string(c.block_m) + "x" + std::to_string(c.block_n) + " s" + std::to_string(c.stages) + " c" +
+           std::to_string(c.cluster);
+  };
+  // 256-wide tiles with 4 stages run alone: pairs were 0.3-2.3% slower on five M=4096 shapes.
+  EXPECT_EQ(pick(Layout::normal, 4096, 7168, 16384, 1), "128x256 s4 c1");
+  EXPECT_EQ(pick(Layout::normal, 4096, 24576, 1536, 1), "128x256 s4 c1");
+  EXPECT_EQ(pick(Layout::contiguous, 32768, 4096, 7168, 4), "128x256 s4 c1");
+  // N=2112: 11 blocks of 192 beat 9 of 256 (116.5 against 142.4 us).
+  EXPECT_EQ(pick(Layout::normal, 4096, 2112, 7168, 1), "128x192 s4 c1");
+  // One wave of short-K tiles: the exposed epilogue of a 128x256 tile costs more than a second wave of
+  // 128x128 (15.3 against 16.2 us).
+  EXPECT_EQ(pick(Layout::normal, 128, 32768, 512, 1), "128x128 s5 c1");
+  EXPECT_EQ(pick(Layout::normal, 128, 24576, 1536, 1), "128x192 s4 c1");
+}
+
 TEST(Heuristics, FewerSmsNeverGiveALargerGrid) {
   for (int sms : {1, 2, 16, 100, 131}) {
     DeviceFacts dev;
