@@ -5,6 +5,7 @@
 #include <cuda_runtime_api.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -29,8 +30,7 @@ using support::BenchResult;
 using support::Measurement;
 
 struct BenchOptions {
-  std::string suite = "deepseek-v3";
-  bool suite_given = false;
+  std::vector<std::string> suites;  // none given: deepseek-v3 (unless --shape)
   std::vector<std::string> shapes;
   int iters = 100;
   std::string json_path;
@@ -196,14 +196,17 @@ void run_bench(const BenchOptions& options) {
   std::vector<support::MaskedShape> masked;
   bool quantize = false;
   for (const auto& text : options.shapes) normal.push_back(support::parse_shape(text));
-  if (options.shapes.empty() || options.suite_given) {
-    const std::string& suite = options.suite;
-    quantize = suite == "quantize" || suite == "all";
-    if (suite == "deepseek-v3" || suite == "all")
-      for (const auto& s : support::deepseek_v3_shapes()) normal.push_back(s);
-    if (suite == "contiguous" || suite == "all") contiguous = support::contiguous_bench_shapes();
-    if (suite == "masked" || suite == "all") masked = support::masked_bench_shapes();
-  }
+  std::vector<std::string> suites = options.suites;
+  if (suites.empty() && options.shapes.empty()) suites.push_back("deepseek-v3");
+  auto wanted = [&](const char* name) {
+    return std::find(suites.begin(), suites.end(), name) != suites.end() ||
+           std::find(suites.begin(), suites.end(), "all") != suites.end();
+  };
+  quantize = wanted("quantize");
+  if (wanted("deepseek-v3"))
+    for (const auto& s : support::deepseek_v3_shapes()) normal.push_back(s);
+  if (wanted("contiguous")) contiguous = support::contiguous_bench_shapes();
+  if (wanted("masked")) masked = support::masked_bench_shapes();
   std::string reason;
   if (!support::hopper_available(&reason)) {
     std::cerr << "fp8gemm bench: no Hopper GPU: " << reason << "\n";
@@ -295,12 +298,10 @@ void add_bench_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "bench",
       "Time fp8gemm beside cuBLASLt (block-scaled FP8, per-tensor FP8, BF16) on a shape suite, and the quantizers");
-  CLI::Option* suite =
-      cmd->add_option("--suite", options->suite,
-                      "deepseek-v3 (the 18 normal shapes), contiguous, masked, quantize (the quantizers at "
-                      "DeepSeek-V3 sizes beside the copy bandwidth) or all")
-          ->check(CLI::IsMember({"deepseek-v3", "contiguous", "masked", "quantize", "all"}))
-          ->capture_default_str();
+  cmd->add_option("--suite", options->suites,
+                  "deepseek-v3 (the 18 normal shapes; the default), contiguous, masked, quantize (the quantizers "
+                  "at DeepSeek-V3 sizes beside the copy bandwidth) or all; repeatable")
+      ->check(CLI::IsMember({"deepseek-v3", "contiguous", "masked", "quantize", "all"}));
   cmd->add_option("--shape", options->shapes, "M,N,K of a normal GEMM (repeatable); replaces the suite unless "
                                               "--suite is given too")
       ->check(shape_validator());
@@ -313,11 +314,7 @@ void add_bench_command(CLI::App& app) {
       ->check(CLI::IsMember({"mn-major", "row-major"}))
       ->capture_default_str();
   cmd->add_option("--seed", options->seed, "seed of the random operands")->capture_default_str();
-  cmd->callback([options, suite] {
-    BenchOptions o = *options;
-    o.suite_given = suite->count() > 0;
-    run_bench(o);
-  });
+  cmd->callback([options] { run_bench(*options); });
 }
 
 }  // namespace fp8gemm::tools
