@@ -29,6 +29,21 @@ namespace fp8gemm {
 // warpgroup (BLOCK_M 64) it may take 240, with two 224 each.
 constexpr u32 kProducerRegisters = 56;
 
+// A position in the ring of pipeline stages: the stage and the parity of its barriers' current phase.
+// The producers and the math warpgroups each carry one, K block after K block and tile after tile, in
+// the same order (no division by the stage count per K block).
+template <int kStages>
+struct RingPosition {
+  int stage = 0;
+  u32 phase = 0;
+  __device__ __forceinline__ void advance() {
+    if (++stage == kStages) {
+      stage = 0;
+      phase ^= 1;
+    }
+  }
+};
+
 // Mma, MmaRs: the generated wgmma E4M3 instructions, m64nNk32 with N = BLOCK_N and both operands in
 // shared memory (static void mma(u64 desc_a, u64 desc_b, float* acc, bool accumulate)), and m64n64k32
 // with A in registers (mma(const u32 (&a)[4], u64 desc_b, float* acc, bool accumulate)).
@@ -110,23 +125,15 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     const int producer_warp = warp - kMathThreads / 32;
     Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank);
     Tile tile;
-    // The ring position, carried as the math warpgroups carry theirs (no division per K block).
-    int stage = 0;
-    u32 phase = 0;
-    auto advance = [&] {
-      if (++stage == kStages) {
-        stage = 0;
-        phase ^= 1;
-      }
-    };
+    RingPosition<kStages> ring;
     if (producer_warp == 0 && lane == 0) {
       // A and B tiles through TMA. With a cluster, each CTA loads half of the shared A block and
       // multicasts it to both CTAs.
       while (scheduler.next(tile)) {
 #pragma unroll 1  // a lean loop: the producers run on few registers (see kProducerRegisters)
         for (int kb = 0; kb < kKBlocks; ++kb) {
-          const int s = stage;
-          ptx::mbarrier_wait(&empty[s], phase ^ 1);
+          const int s = ring.stage;
+          ptx::mbarrier_wait(&empty[s], ring.phase ^ 1);
           ptx::mbarrier_arrive_expect_tx(&full[s], plan.a_bytes + plan.b_bytes);
           if constexpr (kCluster == 1) {
             ptx::tma_load_2d(tma_a, &full[s], smem_a(s), kb * kBlockK, tile.a_row);
@@ -136,7 +143,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
                                        tile.a_row + cta_rank * kHalf, 0x3);
           }
           ptx::tma_load_2d(tma_b, &full[s], smem_b(s), kb * kBlockK, tile.b_row);
-          advance();
+          ring.advance();
         }
       }
     } else if (producer_warp == 1) {
@@ -161,8 +168,8 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         const float* sb = p.sb + (static_cast<i64>(tile.group) * kNScaleBlocks + sb_block) * kKBlocks;
 #pragma unroll 1  // a lean loop: the producers run on few registers (see kProducerRegisters)
         for (int kb = 0; kb < kKBlocks; ++kb) {
-          const int s = stage;
-          ptx::mbarrier_wait(&empty[s], phase ^ 1);
+          const int s = ring.stage;
+          ptx::mbarrier_wait(&empty[s], ring.phase ^ 1);
 #pragma unroll
           for (int r = 0; r < kRowsPerLane; ++r) {
             // Rows past the tensor copy nothing (zero fill) from p.sa, which stays put.
@@ -171,7 +178,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           }
           if (lane < 2) ptx::cp_async_4(smem_sb(s) + lane, sb + kb, true);
           ptx::cp_async_arrive(&full[s]);
-          advance();
+          ring.advance();
         }
       }
     }
@@ -194,9 +201,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     Tile tile;
     float acc[kRegisterA ? 2 : 1][kAccumulators];
     float out[kOutputs];
-    // The ring position, carried from K block to K block and tile to tile as the producers advance it.
-    int stage = 0;
-    u32 phase = 0;
+    RingPosition<kStages> ring;
 
     // This thread's ldmatrix address for its warp's 16 rows of A (the 128-byte swizzle puts 16-byte
     // chunk c of row r at chunk c ^ (r % 8); lanes 16..31 fetch the upper 16 bytes of a k-step).
@@ -285,8 +290,8 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       for (int i = 0; i < kOutputs; ++i) out[i] = 0.0f;
 
       for (int kb = 0; kb < kKBlocks; ++kb) {
-        const int s = stage;
-        ptx::mbarrier_wait(&full[s], phase);
+        const int s = ring.stage;
+        ptx::mbarrier_wait(&full[s], ring.phase);
         const Scales sc = read_scales(s);
         const u64 desc_a_stage = desc_a0 + desc_offset(s * plan.a_bytes);
         const u64 desc_b_stage = desc_b0 + desc_offset(s * plan.b_bytes);
@@ -328,10 +333,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           release(s);
           promote(acc[0], 0, sc, n0_in_scale_block);
         }
-        if (++stage == kStages) {
-          stage = 0;
-          phase ^= 1;
-        }
+        ring.advance();
       }
 
       // Epilogue: BF16 fragments -> the warpgroup's staging tile -> D, by TMA stores of 64x64 boxes where
