@@ -82,10 +82,13 @@ std::string bare_launch_text(const BareLaunch& bare) {
 void print_header(const BareLaunch& bare) {
   std::printf("blk = cuBLASLt FP8 with 1x128/128x128 block scales, pt = cuBLASLt FP8 per-tensor, bf16 = cuBLASLt "
               "BF16; TF = TFLOPS; vs blk = our speedup over blk; host us = host time of one warm call (%d back to "
-              "back); bare launch: %s (an empty kernel, cuLaunchKernelEx)\n",
+              "back) with each tensor's device given, as the Python package passes them; query us = the same "
+              "with TensorView::device unknown (the driver asked where every pointer lives); bare launch: %s (an "
+              "empty kernel, cuLaunchKernelEx)\n",
               support::kHostCalls, bare_launch_text(bare).c_str());
-  std::printf("%-10s %-30s | %9s %8s %7s %8s %9s %7s | %9s %8s | %9s | %9s | %6s\n", "layout", "shape", "ours us",
-              "TF", "GB/s", "diff", "first ms", "host us", "blk TF", "blk diff", "pt TF", "bf16 TF", "vs blk");
+  std::printf("%-10s %-30s | %9s %8s %7s %8s %9s %7s %8s | %9s %8s | %9s | %9s | %6s\n", "layout", "shape",
+              "ours us", "TF", "GB/s", "diff", "first ms", "host us", "query us", "blk TF", "blk diff", "pt TF",
+              "bf16 TF", "vs blk");
 }
 
 void print_row(const BenchResult& r, std::string& last_note) {
@@ -93,9 +96,10 @@ void print_row(const BenchResult& r, std::string& last_note) {
       r.ours.ran && r.lt_block_scaled.ran ? r.lt_block_scaled.median_us / r.ours.median_us : 0;
   char speedup_text[16] = "-";
   if (speedup > 0) std::snprintf(speedup_text, sizeof(speedup_text), "%.2fx", speedup);
-  std::printf("%-10s %-30s | %9.1f %8s %7.0f %8s %9.1f %7.1f | %9s %8s | %9s | %9s | %6s\n", r.layout.c_str(),
-              shape_text(r).c_str(), r.ours.median_us, tflops_cell(r, r.ours).c_str(), r.gbps(r.ours),
-              diff_cell(r.ours).c_str(), r.first_call_us / 1000.0, r.host_call_us,
+  std::printf("%-10s %-30s | %9.1f %8s %7.0f %8s %9.1f %7.1f %8.1f | %9s %8s | %9s | %9s | %6s\n",
+              r.layout.c_str(), shape_text(r).c_str(), r.ours.median_us, tflops_cell(r, r.ours).c_str(),
+              r.gbps(r.ours), diff_cell(r.ours).c_str(), r.first_call_us / 1000.0, r.host_call_us,
+              r.host_call_queried_us,
               tflops_cell(r, r.lt_block_scaled).c_str(),
               diff_cell(r.lt_block_scaled).c_str(), tflops_cell(r, r.lt_per_tensor).c_str(),
               tflops_cell(r, r.lt_bf16).c_str(), speedup_text);
@@ -137,6 +141,7 @@ nlohmann::json result_json(const BenchResult& r) {
       {"bytes", r.bytes},
       {"first_call_ms", r.first_call_us / 1000.0},
       {"host_call_us", r.host_call_us},
+      {"host_call_device_unknown_us", r.host_call_queried_us},
       {"correct", r.correctness.empty()},
       {"ours", measurement_json(r, r.ours)},
       {"cublaslt_fp8_block_scaled", measurement_json(r, r.lt_block_scaled)},

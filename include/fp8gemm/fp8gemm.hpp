@@ -27,14 +27,22 @@ enum class DType : int { e4m3 = 0, f32 = 1, bf16 = 2, i32 = 3, f16 = 4 };
 const char* dtype_name(DType t);
 int dtype_size(DType t);
 
-// A non-owning view of a strided tensor (strides in elements, up to 3 dimensions). `name` is used in
-// error messages ("a", "sa", ...); the entry points set it themselves when it is empty.
+// Where a tensor's memory is, for TensorView::device.
+constexpr int kDeviceUnknown = -1;  // fp8gemm asks the driver: one pointer query per tensor per call
+constexpr int kManagedMemory = -2;  // managed (unified) memory: usable from the current device
+
+// A non-owning view of a strided tensor (strides in elements, up to 3 dimensions). `device` is the CUDA
+// device ordinal of the memory when the caller knows it, as framework tensors do (the Python package
+// fills it from DLPack): fp8gemm then only compares it with the current device. Left at
+// kDeviceUnknown, every call asks the driver where each pointer lives (a look-up per tensor), which
+// also catches host pointers. A wrong value is the caller's error: fp8gemm trusts it.
 struct TensorView {
   void* data = nullptr;
   DType dtype = DType::f32;
   int ndim = 0;
   int64_t shape[3] = {0, 0, 0};
   int64_t stride[3] = {0, 0, 0};
+  int device = kDeviceUnknown;  // an ordinal >= 0, kManagedMemory or kDeviceUnknown
 
   int64_t numel() const;
   // Contiguous row-major view.

@@ -133,6 +133,9 @@ void make_view(Argument& arg, const char* name, fp8gemm::DType expect) {
     throw fp8gemm::Error(std::string(name) + ": must have 1 to 3 dimensions; got " + std::to_string(ndim));
   fp8gemm::TensorView& v = arg.view;
   v.data = arg.array.data();
+  // DLPack says where the memory is: the library compares it with the current device instead of asking
+  // the driver about every pointer on every call.
+  v.device = device == kDLCUDAManaged ? fp8gemm::kManagedMemory : static_cast<int>(arg.array.device_id());
   v.dtype = expect;
   v.ndim = ndim;
   for (int i = 0; i < ndim; ++i) {

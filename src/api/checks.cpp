@@ -63,6 +63,17 @@ void check_alignment(const TensorView& t, const char* name, int64_t bytes) {
 void check_on_device(const TensorView& t, const char* name, int& current_device) {
   if (t.numel() == 0) return;
   if (t.data == nullptr) fail(name, "data pointer is null");
+  if (t.device < kManagedMemory)
+    fail(name, "device must be a device ordinal (>= 0), kManagedMemory (-2) or kDeviceUnknown (-1), got " +
+                   std::to_string(t.device));
+  if (t.device == kManagedMemory) return;
+  if (t.device >= 0) {  // the caller's word, no driver query
+    if (current_device < 0) current_device = static_cast<int>(runtime::current_device());
+    if (t.device != current_device)
+      fail(name, "is on device " + std::to_string(t.device) + " but the current device is " +
+                     std::to_string(current_device));
+    return;
+  }
   // The three facts in one query: each query is a look-up of the address in the driver's tables, and
   // this runs for every tensor of every call. An address the driver does not know (pageable host
   // memory) comes back as success with the values left at zero, where cuPointerGetAttribute failed with

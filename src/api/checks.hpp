@@ -25,7 +25,8 @@ inline void check_shape(const TensorView& t, const char* name, std::initializer_
 void check_rows(const TensorView& t, const char* name, int64_t multiple);
 void check_contiguous(const TensorView& t, const char* name);
 void check_alignment(const TensorView& t, const char* name, int64_t bytes);
-// The memory is on the current device (device or managed memory of it): one driver call per tensor.
+// The memory is on the current device (device or managed memory of it): the view's `device` where the
+// caller gave it, else one driver query per tensor.
 // `current_device` carries the current device from one check to the next of the same call (-1 until a
 // check needs it), so that the tensors of a call share one lookup.
 void check_on_device(const TensorView& t, const char* name, int& current_device);

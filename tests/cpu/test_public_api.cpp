@@ -65,6 +65,12 @@ TEST(PublicApi, GemmShapeAndDtypeRulesNameTheArgument) {
     g.a = TensorView::contiguous(bytes, DType::e4m3, {g.m, g.k, 1});
     EXPECT_NE(g.call().find("a: must have 2 dimensions"), std::string::npos);
   }
+  {
+    Normal g;
+    g.a.device = -3;  // neither an ordinal nor kManagedMemory / kDeviceUnknown
+    EXPECT_NE(g.call().find("a: device must be a device ordinal (>= 0), kManagedMemory (-2) or kDeviceUnknown"),
+              std::string::npos);
+  }
 }
 
 TEST(PublicApi, SettingsAndHelpersRejectBadValues) {

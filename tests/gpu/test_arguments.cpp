@@ -68,6 +68,13 @@ TEST_F(BadArguments, NormalGemm) {
        }},
       {"a in host memory", "a",
        [&host_a](auto& a, auto&, auto&, auto&, auto&) { a.data = host_a.data(); }},
+      {"sb said to be on another device", "sb",
+       [](auto&, auto&, auto&, auto& sb, auto&) {
+         int device = 0;
+         FP8GEMM_CUDA_CHECK(cudaGetDevice(&device));
+         sb.device = device + 1;
+       }},
+      {"d's device field out of range", "d", [](auto&, auto&, auto&, auto&, auto& d) { d.device = -3; }},
   };
   for (const Case& c : cases) {
     TensorView a = p.a.a, sa = p.a.sa, b = p.b.b, sb = p.b.sb, d = p.d;

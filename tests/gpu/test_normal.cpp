@@ -97,5 +97,23 @@ TEST_F(NormalGemm, Deterministic) {
   }
 }
 
+// A caller that states where its tensors live (TensorView::device: the ordinal, or managed memory) gets
+// the same bits as one that leaves it to the driver's pointer queries.
+TEST_F(NormalGemm, DeviceGivenOrQueriedGiveTheSameResult) {
+  int device = 0;
+  FP8GEMM_CUDA_CHECK(cudaGetDevice(&device));
+  const support::NormalProblem p = support::make_normal_problem(200, 1032, 1040, kAllLayouts[1], 700);
+  p.run(stream());
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  const std::vector<uint16_t> queried = p.d_buffer.download();
+  for (int given : {device, kManagedMemory}) {
+    p.d_buffer.poison(stream());
+    p.run(stream(), given);
+    FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream()));
+    EXPECT_TRUE(p.d_buffer.download() == queried) << "device " << given;
+    EXPECT_EQ(p.d_buffer.guard_damage(), "") << "device " << given;
+  }
+}
+
 }  // namespace
 }  // namespace fp8gemm::testing

@@ -39,7 +39,8 @@ struct BenchResult {
   double flops = 0;     // 2 * m * n * k
   double bytes = 0;     // A, B, D and the scales, each once
   double first_call_us = 0;
-  double host_call_us = 0;  // host time of one call once warm (repeat use)
+  double host_call_us = 0;  // host time of one call once warm (repeat use), each tensor's device given
+  double host_call_queried_us = 0;  // the same with TensorView::device unknown: a driver query per tensor
   std::string correctness;  // empty when our output passed (diff, guards)
   Measurement ours, lt_block_scaled, lt_per_tensor, lt_bf16;
 
@@ -59,7 +60,7 @@ class Benchmark {
  private:
   struct Slice;
   BenchResult measure(BenchResult result, const Activations& a, const Weights& b, const GuardedOutput& d,
-                      const std::vector<Slice>& slices, const std::function<void()>& ours);
+                      const std::vector<Slice>& slices, const std::function<void(int device)>& run_ours);
   void dense_baselines(BenchResult& result, const Activations& a, const Weights& b);
 
   // Timed as most callers run: D contiguous.

@@ -92,7 +92,15 @@ NormalProblem make_normal_problem(int64_t m, int64_t n, int64_t k, const Layouts
   return p;
 }
 
-void NormalProblem::run(Stream stream) const { fp8_gemm_nt(a.a, a.sa, b.b, b.sb, d, stream); }
+// The view as a caller that knows (or not) where it lives passes it.
+static TensorView on(TensorView view, int device) {
+  view.device = device;
+  return view;
+}
+
+void NormalProblem::run(Stream stream, int device) const {
+  fp8_gemm_nt(on(a.a, device), on(a.sa, device), on(b.b, device), on(b.sb, device), on(d, device), stream);
+}
 
 int64_t contiguous_total_rows(const std::vector<int64_t>& group_rows) {
   const int64_t alignment = get_m_alignment_for_contiguous_layout();
@@ -131,8 +139,9 @@ void ContiguousProblem::upload_m_indices() {
   m_indices_buffer.upload(m_indices.data(), m_indices.size() * sizeof(int32_t));
 }
 
-void ContiguousProblem::run(Stream stream) const {
-  m_grouped_fp8_gemm_nt_contiguous(a.a, a.sa, b.b, b.sb, d, m_indices_view, stream);
+void ContiguousProblem::run(Stream stream, int device) const {
+  m_grouped_fp8_gemm_nt_contiguous(on(a.a, device), on(a.sa, device), on(b.b, device), on(b.sb, device),
+                                   on(d, device), on(m_indices_view, device), stream);
 }
 
 int64_t masked_expected_m(const std::vector<int32_t>& masked_m, int64_t max_m) {
@@ -166,8 +175,9 @@ void MaskedProblem::set_masked_m(const std::vector<int32_t>& values, Stream stre
                                      cudaMemcpyHostToDevice, stream));
 }
 
-void MaskedProblem::run(Stream stream) const {
-  m_grouped_fp8_gemm_nt_masked(a.a, a.sa, b.b, b.sb, d, masked_m_view, expected_m, stream);
+void MaskedProblem::run(Stream stream, int device) const {
+  m_grouped_fp8_gemm_nt_masked(on(a.a, device), on(a.sa, device), on(b.b, device), on(b.sb, device), on(d, device),
+                               on(masked_m_view, device), expected_m, stream);
 }
 
 }  // namespace fp8gemm::support

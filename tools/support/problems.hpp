@@ -63,7 +63,8 @@ struct NormalProblem {
   Weights b;
   GuardedOutput d_buffer;
   TensorView d;
-  void run(Stream stream) const;
+  // `device`: each view's TensorView::device for this call (kDeviceUnknown: the library asks the driver).
+  void run(Stream stream, int device = kDeviceUnknown) const;
 };
 NormalProblem make_normal_problem(int64_t m, int64_t n, int64_t k, const Layouts& layouts, uint64_t seed);
 
@@ -80,7 +81,8 @@ struct ContiguousProblem {
   TensorView d;
   // Sends the host m_indices to the device again (tests that plant bad indices).
   void upload_m_indices();
-  void run(Stream stream) const;
+  // `device`: each view's TensorView::device for this call (kDeviceUnknown: the library asks the driver).
+  void run(Stream stream, int device = kDeviceUnknown) const;
 };
 // Each expert's segment is padded to get_m_alignment_for_contiguous_layout() rows.
 int64_t contiguous_total_rows(const std::vector<int64_t>& group_rows);
@@ -99,7 +101,8 @@ struct MaskedProblem {
   TensorView d;
   // Changes the device masked_m (enqueued on `stream`, so it can precede a graph replay).
   void set_masked_m(const std::vector<int32_t>& values, Stream stream);
-  void run(Stream stream) const;
+  // `device`: each view's TensorView::device for this call (kDeviceUnknown: the library asks the driver).
+  void run(Stream stream, int device = kDeviceUnknown) const;
 };
 // The expected_m hint a masked problem passes: the mean of the masked_m values clipped to [0, max_m],
 // at least 1.
