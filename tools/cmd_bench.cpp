@@ -84,7 +84,7 @@ void print_header(const BareLaunch& bare) {
               "BF16; TF = TFLOPS; vs blk = our speedup over blk; host us = host time of one warm call (%d back to "
               "back) with each tensor's device given, as the Python package passes them; query us = the same "
               "with TensorView::device unknown (the driver asked where every pointer lives); bare launch: %s (an "
-              "empty kernel, cuLaunchKernelEx)\n",
+              "empty kernel with our kernel's parameters, cuLaunchKernelEx)\n",
               support::kHostCalls, bare_launch_text(bare).c_str());
   std::printf("%-10s %-30s | %9s %8s %7s %8s %9s %7s %8s | %9s %8s | %9s | %9s | %6s\n", "layout", "shape",
               "ours us", "TF", "GB/s", "diff", "first ms", "host us", "query us", "blk TF", "blk diff", "pt TF",

@@ -16,6 +16,9 @@ DTYPES = {  # name: (DLPack type code, bits)
     "float16": (2, 16),
 }
 FAKE_ADDRESS = 0x7F0000000000  # 256-byte aligned, never mapped by the test
+# A CUDA ordinal that no machine has. The library trusts the device that DLPack reports (it asks the
+# driver nothing per tensor), so a fake tensor that claimed device 0 on a GPU machine would be launched on.
+FAKE_DEVICE = 1000
 
 
 class DLDevice(ctypes.Structure):
@@ -66,7 +69,7 @@ class FakeCudaTensor:
         self._managed = DLManagedTensor()
         t = self._managed.dl_tensor
         t.data = FAKE_ADDRESS + offset_bytes
-        t.device = DLDevice(KDL_CUDA, 0)
+        t.device = DLDevice(KDL_CUDA, FAKE_DEVICE)
         t.ndim = len(shape)
         t.dtype = DLDataType(code, bits, 1)
         t.shape = self._shape
@@ -78,4 +81,4 @@ class FakeCudaTensor:
         return PyCapsule_New(ctypes.addressof(self._managed), CAPSULE_NAME, None)
 
     def __dlpack_device__(self):
-        return (KDL_CUDA, 0)
+        return (KDL_CUDA, FAKE_DEVICE)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import fp8gemm
-from fake_dlpack import FakeCudaTensor
+from fake_dlpack import FAKE_DEVICE, FakeCudaTensor
 
 # The names inference engines call (issue 5), plus the quantizers.
 PUBLIC = """fp8_gemm_nt m_grouped_fp8_gemm_nt_contiguous m_grouped_fp8_gemm_nt_masked set_num_sms get_num_sms
@@ -204,7 +204,8 @@ def test_library_rules_name_the_argument(layout, name, value, message):
 
 @pytest.mark.parametrize("layout", ["normal", "contiguous", "masked"])
 def test_valid_arguments_pass_every_rule(layout):
-    # Well-formed views get as far as the device, which has no memory at the fake address (or no
-    # driver at all): the conversion from DLPack kept shapes, strides and dtypes intact.
-    with pytest.raises(fp8gemm.Error, match=r"CUDA driver|must be in CUDA device memory"):
+    # Well-formed views get as far as the device check: without a driver it fails there; with one, the
+    # fake tensors' ordinal (from DLPack) is not the current device. So the conversion from DLPack kept
+    # shapes, strides, dtypes and the device intact.
+    with pytest.raises(fp8gemm.Error, match=rf"CUDA driver|^a: is on device {FAKE_DEVICE} but the current device is"):
         call(layout, device_args(layout))

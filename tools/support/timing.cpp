@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
+#include "../../kernels/fp8gemm/params.h"
 #include "runtime/driver.hpp"
 #include "support/cuda_check.hpp"
 
@@ -77,22 +79,29 @@ double time_host_call_us(const std::function<void()>& launch, CUstream_st* strea
 
 namespace {
 // The empty kernel as PTX (the tools are built without nvcc); the driver compiles it at module load.
-// PTX ISA 7.8 is the first with sm_90, so any driver that runs our kernels takes it.
-constexpr char kEmptyKernelPtx[] =
-    ".version 7.8\n"
-    ".target sm_90\n"
-    ".address_size 64\n"
-    ".visible .entry fp8gemm_empty_kernel()\n"
-    "{\n"
-    "  ret;\n"
-    "}\n";
+// PTX ISA 7.8 is the first with sm_90, so any driver that runs our kernels takes it. Its parameters are
+// our kernel's: three 128-byte tensor maps and GemmParams, since the host cost of a launch grows with
+// the bytes of parameters the driver copies.
+std::string empty_kernel_ptx() {
+  return ".version 7.8\n"
+         ".target sm_90\n"
+         ".address_size 64\n"
+         ".visible .entry fp8gemm_empty_kernel(.param .align 64 .b8 tma_a[128], .param .align 64 .b8 tma_b[128],\n"
+         "    .param .align 64 .b8 tma_d[128], .param .align 8 .b8 params[" +
+         std::to_string(sizeof(GemmParams)) +
+         "])\n"
+         "{\n"
+         "  ret;\n"
+         "}\n";
+}
 
 // The module, unloaded even when a launch throws.
 struct EmptyKernelModule {
   CUmodule module = nullptr;
   EmptyKernelModule() {
     runtime::current_context();  // the context the CUDA runtime made current, or device 0's primary one
-    runtime::check(runtime::driver().ModuleLoadData(&module, kEmptyKernelPtx), "cuModuleLoadData (empty kernel)");
+    const std::string ptx = empty_kernel_ptx();
+    runtime::check(runtime::driver().ModuleLoadData(&module, ptx.c_str()), "cuModuleLoadData (empty kernel)");
   }
   ~EmptyKernelModule() {
     if (module != nullptr) runtime::driver().ModuleUnload(module);
@@ -108,13 +117,26 @@ double time_bare_launch_us(CUstream_st* stream, int calls) {
   CUfunction kernel = nullptr;
   runtime::check(d.ModuleGetFunction(&kernel, empty.module, "fp8gemm_empty_kernel"),
                  "cuModuleGetFunction (empty kernel)");
+  // As our launches are: a cluster-dimension attribute (here 1) and one block per SM of 384 threads.
+  CUlaunchAttribute cluster{};
+  cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+  cluster.value.clusterDim.x = cluster.value.clusterDim.y = cluster.value.clusterDim.z = 1;
+  int device = 0, sms = 0;
+  FP8GEMM_CUDA_CHECK(cudaGetDevice(&device));
+  FP8GEMM_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   CUlaunchConfig config{};
-  config.gridDimX = config.gridDimY = config.gridDimZ = 1;
-  config.blockDimX = 32;
+  config.gridDimX = static_cast<unsigned>(sms);
+  config.gridDimY = config.gridDimZ = 1;
+  config.blockDimX = 384;
   config.blockDimY = config.blockDimZ = 1;
   config.hStream = reinterpret_cast<CUstream>(stream);
+  config.attrs = &cluster;
+  config.numAttrs = 1;
+  alignas(64) CUtensorMap maps[3] = {};
+  GemmParams params{};
+  void* args[] = {&maps[0], &maps[1], &maps[2], &params};
   const std::function<void()> launch = [&] {
-    runtime::check(d.LaunchKernelEx(&config, kernel, nullptr, nullptr), "cuLaunchKernelEx (empty kernel)");
+    runtime::check(d.LaunchKernelEx(&config, kernel, args, nullptr), "cuLaunchKernelEx (empty kernel)");
   };
   for (int i = 0; i < 3; ++i) launch();  // untimed, as our first call is
   return time_host_call_us(launch, stream, calls);  // which waits for the launches: the module can go

@@ -38,10 +38,11 @@ double time_first_call_us(const std::function<void()>& launch, CUstream_st* stre
 // time of `calls` back-to-back calls with no synchronisation between them, divided by `calls`.
 double time_host_call_us(const std::function<void()>& launch, CUstream_st* stream, int calls);
 
-// The floor under time_host_call_us: the host time of one launch of an empty kernel (one block, no
-// arguments) through cuLaunchKernelEx, the driver call our entry points end in, measured the same way
-// (`calls` back-to-back launches after a few untimed ones). Loads the kernel from PTX in the current
-// context and unloads it afterwards.
+// The floor under time_host_call_us: the host time of one launch through cuLaunchKernelEx (the driver
+// call our entry points end in) of an empty kernel that takes our kernel's parameters (three tensor maps
+// and GemmParams) with the same launch attribute and block shape, measured the same way (`calls`
+// back-to-back launches after a few untimed ones). Loads the kernel from PTX in the current context and
+// unloads it afterwards. What "host us" adds to it is fp8gemm's own work.
 double time_bare_launch_us(CUstream_st* stream, int calls);
 
 }  // namespace fp8gemm::support
