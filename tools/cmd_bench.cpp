@@ -219,7 +219,7 @@ void run_bench(const BenchOptions& options) {
   }
 
   const nlohmann::json info = support::run_info_json();
-  std::printf("fp8gemm bench on %s (%d SMs), driver CUDA %s, cuBLASLt %zu; median of %d runs, L2 flushed, sa %s\n",
+  std::printf("fp8gemm bench on %s (%d SMs), driver CUDA %s, cuBLASLt %zu; median of %d runs, L2 flushed, ours and blk run in turn, sa %s\n",
               info["device"].get<std::string>().c_str(), info["sm_count"].get<int>(),
               info["driver_cuda_version"].get<std::string>().c_str(), info["cublaslt_version"].get<size_t>(),
               options.iters, options.sa_layout.c_str());
@@ -271,6 +271,7 @@ void run_bench(const BenchOptions& options) {
   if (!options.json_path.empty()) {
     nlohmann::json out = info;
     out["iters"] = options.iters;
+    out["ours_and_block_scaled_interleaved"] = true;  // one run of each in turn (support::time_launches_interleaved)
     out["l2_flush"] = true;
     out["sa_layout"] = options.sa_layout;
     out["seed"] = options.seed;

@@ -20,7 +20,10 @@ CopyBandwidth measure_copy_bandwidth(Stream stream, int iters, const L2Flusher& 
 }
 
 std::vector<QuantizeCase> quantize_bench_cases() {
+  // Issue 5's shape, M=4096 K=7168, for both; and a DeepSeek-V3 weight shape (N=7168, K=4096) for the
+  // per-block one, which quantizes weights.
   return {gemm_layout_case(QuantizeKind::per_token, DType::bf16, 4096, 7168),
+          gemm_layout_case(QuantizeKind::per_block, DType::bf16, 4096, 7168),
           gemm_layout_case(QuantizeKind::per_block, DType::bf16, 7168, 4096)};
 }
 

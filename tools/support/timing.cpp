@@ -34,30 +34,43 @@ struct EventPairs {
 };
 }  // namespace
 
-Timing time_launches(const std::function<void()>& launch, CUstream_st* stream, int iters, const L2Flusher& flusher,
-                     int warmup) {
+std::vector<Timing> time_launches_interleaved(const std::vector<std::function<void()>>& launches, CUstream_st* stream,
+                                              int iters, const L2Flusher& flusher, int warmup) {
   if (iters < 1) throw std::invalid_argument("time_launches: iters must be >= 1");
-  for (int i = 0; i < warmup; ++i) launch();
-  EventPairs pairs(iters);
+  const size_t kinds = launches.size();
+  for (int i = 0; i < warmup; ++i)
+    for (const auto& launch : launches) launch();
+  EventPairs pairs(iters * static_cast<int>(kinds));
   for (int i = 0; i < iters; ++i) {
-    flusher.flush(stream);
-    FP8GEMM_CUDA_CHECK(cudaEventRecord(pairs.events[2 * i], stream));
-    launch();
-    FP8GEMM_CUDA_CHECK(cudaEventRecord(pairs.events[2 * i + 1], stream));
+    for (size_t j = 0; j < kinds; ++j) {
+      const size_t e = 2 * (static_cast<size_t>(i) * kinds + j);
+      flusher.flush(stream);
+      FP8GEMM_CUDA_CHECK(cudaEventRecord(pairs.events[e], stream));
+      launches[j]();
+      FP8GEMM_CUDA_CHECK(cudaEventRecord(pairs.events[e + 1], stream));
+    }
   }
   FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream));
-  std::vector<double> us(static_cast<size_t>(iters));
-  for (int i = 0; i < iters; ++i) {
-    float ms = 0;
-    FP8GEMM_CUDA_CHECK(cudaEventElapsedTime(&ms, pairs.events[2 * i], pairs.events[2 * i + 1]));
-    us[static_cast<size_t>(i)] = ms * 1000.0;
+  std::vector<Timing> out(kinds);
+  for (size_t j = 0; j < kinds; ++j) {
+    std::vector<double> us(static_cast<size_t>(iters));
+    for (int i = 0; i < iters; ++i) {
+      const size_t e = 2 * (static_cast<size_t>(i) * kinds + j);
+      float ms = 0;
+      FP8GEMM_CUDA_CHECK(cudaEventElapsedTime(&ms, pairs.events[e], pairs.events[e + 1]));
+      us[static_cast<size_t>(i)] = ms * 1000.0;
+    }
+    std::sort(us.begin(), us.end());
+    out[j].iters = iters;
+    out[j].min_us = us.front();
+    out[j].median_us = iters % 2 == 1 ? us[iters / 2] : 0.5 * (us[iters / 2 - 1] + us[iters / 2]);
   }
-  std::sort(us.begin(), us.end());
-  Timing t;
-  t.iters = iters;
-  t.min_us = us.front();
-  t.median_us = iters % 2 == 1 ? us[iters / 2] : 0.5 * (us[iters / 2 - 1] + us[iters / 2]);
-  return t;
+  return out;
+}
+
+Timing time_launches(const std::function<void()>& launch, CUstream_st* stream, int iters, const L2Flusher& flusher,
+                     int warmup) {
+  return time_launches_interleaved({launch}, stream, iters, flusher, warmup).front();
 }
 
 double time_first_call_us(const std::function<void()>& launch, CUstream_st* stream) {

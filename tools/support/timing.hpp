@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "support/device_buffer.hpp"
 
@@ -29,6 +30,12 @@ struct Timing {
 // `warmup` untimed launches, then `iters` timed ones, each after an L2 flush.
 Timing time_launches(const std::function<void()>& launch, CUstream_st* stream, int iters, const L2Flusher& flusher,
                      int warmup = 3);
+
+// Several kernels timed in turn: each of the `iters` rounds runs every launch once (each after an L2
+// flush), so that all of them see the same clocks. Long runs of one kernel heat the GPU and lower its
+// clock under the power limit; timing one kernel's runs and then another's would favour the first.
+std::vector<Timing> time_launches_interleaved(const std::vector<std::function<void()>>& launches, CUstream_st* stream,
+                                              int iters, const L2Flusher& flusher, int warmup = 3);
 
 // Wall-clock microseconds of one launch including everything the host does before it (for the first
 // call: the JIT compile or the disk-cache load), up to the end of the kernel.
