@@ -35,6 +35,7 @@ struct BenchOptions {
   int iters = 100;
   std::string json_path;
   bool no_baselines = false;
+  std::vector<std::string> configs;  // forced through FP8GEMM_CONFIG, timed in turn with the heuristic's
   std::string sa_layout = "mn-major";
   uint64_t seed = 0;
 };
@@ -103,6 +104,20 @@ void print_row(const BenchResult& r, std::string& last_note) {
               tflops_cell(r, r.lt_block_scaled).c_str(),
               diff_cell(r.lt_block_scaled).c_str(), tflops_cell(r, r.lt_per_tensor).c_str(),
               tflops_cell(r, r.lt_bf16).c_str(), speedup_text);
+  for (const support::ConfigMeasurement& f : r.forced) {
+    if (!f.m.ran) {
+      std::printf("%-10s %-30s | %9s %8s %7s %8s | %s\n", "  config", f.config.c_str(), "-", "-", "-", "-",
+                  f.m.note.c_str());
+      continue;
+    }
+    char versus[64] = "-";
+    if (r.lt_block_scaled.ran) std::snprintf(versus, sizeof(versus), "%.2fx", r.lt_block_scaled.median_us / f.m.median_us);
+    std::printf("%-10s %-30s | %9.1f %8s %7.0f %8s %26s | %9s %8s | %9s | %9s | %6s  (%.3fx the heuristic's)\n",
+                "  config", f.config.c_str(), f.m.median_us, tflops_cell(r, f.m).c_str(), r.gbps(f.m),
+                diff_cell(f.m).c_str(), "", "", "", "", "", versus,
+                r.ours.ran ? r.ours.median_us / f.m.median_us : 0.0);
+    if (!f.correctness.empty()) std::printf("    FAIL (config %s): %s\n", f.config.c_str(), f.correctness.c_str());
+  }
   if (!r.correctness.empty()) std::printf("    FAIL (ours): %s\n", r.correctness.c_str());
   if (!r.ours.ran && !r.ours.note.empty()) std::printf("    ours: %s\n", r.ours.note.c_str());
   // A baseline that declines usually declines every shape the same way: say it once per change.
@@ -149,6 +164,13 @@ nlohmann::json result_json(const BenchResult& r) {
       {"cublaslt_bf16", measurement_json(r, r.lt_bf16)},
   };
   if (!r.correctness.empty()) j["failure"] = r.correctness;
+  for (const support::ConfigMeasurement& f : r.forced) {
+    nlohmann::json forced = measurement_json(r, f.m);
+    forced["config"] = f.config;
+    forced["correct"] = f.correctness.empty();
+    if (!f.correctness.empty()) forced["failure"] = f.correctness;
+    j["forced_configs"].push_back(forced);
+  }
   if (r.ours.ran && r.lt_block_scaled.ran)
     j["speedup_vs_block_scaled"] = r.lt_block_scaled.median_us / r.ours.median_us;
   return j;
@@ -241,11 +263,12 @@ void run_bench(const BenchOptions& options) {
   std::string last_note;
   bool all_correct = true;
   {
-    support::Benchmark bench(stream, options.iters, !options.no_baselines, layout);
+    support::Benchmark bench(stream, options.iters, !options.no_baselines, layout, options.configs);
     uint64_t index = 0;
     auto record = [&](BenchResult r) {
       print_row(r, last_note);
       all_correct = all_correct && r.correctness.empty();
+      for (const support::ConfigMeasurement& f : r.forced) all_correct = all_correct && f.correctness.empty();
       results.push_back(std::move(r));
     };
     for (const auto& s : normal) record(bench.normal(s, support::derive_seed(options.seed, index++)));
@@ -316,6 +339,19 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--json", options->json_path, "write the results and the run's facts to this JSON file");
   cmd->add_flag("--no-baselines", options->no_baselines, "time only fp8gemm, not cuBLASLt");
+  cmd->add_option("--config", options->configs,
+                  "BLOCK_M,BLOCK_N,STAGES,CLUSTER (repeatable): also time this kernel configuration, forced through "
+                  "FP8GEMM_CONFIG, in turn with the heuristic's choice (for tuning the heuristic); its output is "
+                  "checked like ours")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            int bm = 0, bn = 0, st = 0, cl = 0;
+            char tail = 0;
+            return std::sscanf(v.c_str(), "%d,%d,%d,%d%c", &bm, &bn, &st, &cl, &tail) == 4
+                       ? std::string()
+                       : "expected BLOCK_M,BLOCK_N,STAGES,CLUSTER (four integers), got " + v;
+          },
+          "BLOCK_M,BLOCK_N,STAGES,CLUSTER"));
   cmd->add_option("--sa-layout", options->sa_layout, "layout of the activation scales: mn-major or row-major")
       ->check(CLI::IsMember({"mn-major", "row-major"}))
       ->capture_default_str();

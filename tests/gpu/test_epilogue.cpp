@@ -3,28 +3,23 @@
 // back to where a warpgroup's rows include one the layout must not write (masked rows from masked_m on,
 // contiguous -1 padding), and the predicated stores of the other widths. The poisoned guard bands and
 // the untouched-row checks of run_and_check catch a box written whole where it must not be.
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "gpu_test.hpp"
+#include "support/forced_config.hpp"
 #include "support/random_cases.hpp"
 
 namespace fp8gemm::testing {
 namespace {
 
+using support::ForcedConfig;
 using support::kAllLayouts;
 
 // BLOCK_M,BLOCK_N,STAGES,CLUSTER: TMA stores with one and two math warpgroups (64, 128 wide), the
 // register-A 256-wide tile (staged in two rounds of 128 columns, four stages), and a width that is no
 // multiple of 64 (predicated stores only).
 const char* const kConfigs[] = {"128,64,4,1", "64,128,4,1", "128,128,4,1", "128,256,4,1", "128,136,4,1"};
-
-class ForcedConfig {
- public:
-  explicit ForcedConfig(const char* config) { setenv("FP8GEMM_CONFIG", config, 1); }
-  ~ForcedConfig() { unsetenv("FP8GEMM_CONFIG"); }
-};
 
 class EpiloguePaths : public GpuTest {};
 

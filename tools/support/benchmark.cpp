@@ -8,6 +8,7 @@
 
 #include "support/cuda_check.hpp"
 #include "support/device_info.hpp"
+#include "support/forced_config.hpp"
 #include "support/random_operands.hpp"
 
 namespace fp8gemm::support {
@@ -94,8 +95,8 @@ std::vector<uint16_t> to_bf16(const std::vector<double>& values) {
 
 }  // namespace
 
-Benchmark::Benchmark(Stream stream, int iters, bool baselines, ScaleLayout sa_layout)
-    : stream_(stream), iters_(iters), baselines_(baselines), sa_layout_(sa_layout) {
+Benchmark::Benchmark(Stream stream, int iters, bool baselines, ScaleLayout sa_layout, std::vector<std::string> configs)
+    : stream_(stream), iters_(iters), baselines_(baselines), sa_layout_(sa_layout), configs_(std::move(configs)) {
   flusher_ = std::make_unique<L2Flusher>(current_device_info().l2_bytes);
   reference_ = std::make_unique<GpuReference>();
   if (baselines_) lt_ = std::make_unique<LtContext>();
@@ -189,6 +190,26 @@ BenchResult Benchmark::measure(BenchResult result, const Activations& a, const W
       if (!damage.empty()) result.correctness = damage;
     }
     if (lt_ran) result.lt_block_scaled.diff = 0;
+    // The forced configs write the same output, one after another: each is kept for the comparison below.
+    std::vector<std::vector<uint16_t>> forced_d;
+    for (const std::string& config : configs_) {
+      ConfigMeasurement& f = result.forced.emplace_back();
+      f.config = config;
+      forced_d.emplace_back();
+      if (!result.ours.ran) continue;
+      try {
+        const ForcedConfig scope(config);
+        d.poison(stream_);
+        run_ours(device);
+        FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        forced_d.back() = d.download();
+        f.m.ran = true;
+        f.m.diff = 0;
+        f.correctness = d.guard_damage();
+      } catch (const std::exception& e) {
+        f.m.note = e.what();
+      }
+    }
     for (const Slice& s : slices) {
       if (s.rows == 0) continue;
       const std::vector<double> ref =
@@ -204,22 +225,45 @@ BenchResult Benchmark::measure(BenchResult result, const Activations& a, const W
         const double diff = diff_rows(lt_d, result.n, s.row0, s.rows, ref, &failure);
         if (!(result.lt_block_scaled.diff >= diff)) result.lt_block_scaled.diff = diff;
       }
+      for (size_t i = 0; i < result.forced.size(); ++i) {
+        ConfigMeasurement& f = result.forced[i];
+        if (!f.m.ran) continue;
+        failure.clear();
+        const double diff = diff_rows(forced_d[i], result.n, s.row0, s.rows, ref, &failure);
+        if (!(f.m.diff >= diff)) f.m.diff = diff;
+        if (!failure.empty() && f.correctness.empty()) f.correctness = failure;
+      }
     }
+    for (ConfigMeasurement& f : result.forced)
+      if (f.m.ran && f.correctness.empty() && !(f.m.diff < kDiffTolerance))
+        f.correctness = "diff " + std::to_string(f.m.diff) + " >= " + std::to_string(kDiffTolerance);
     if (result.ours.ran && result.correctness.empty() && !(result.ours.diff < kDiffTolerance))
       result.correctness = "diff " + std::to_string(result.ours.diff) + " >= " + std::to_string(kDiffTolerance);
   }
 
-  // Ours and cuBLASLt block-scaled in turn, so that the "vs blk" ratio compares them at the same clocks.
+  // Ours, cuBLASLt block-scaled and the forced configs in turn, so that they are compared at the same
+  // clocks.
   if (result.ours.ran) {
     std::vector<std::function<void()>> launches{ours};
     if (lt_ran) launches.push_back([&] { lt->launch(stream_); });
+    std::vector<Measurement*> forced;  // the forced configs that ran, in the order of their launches
+    for (ConfigMeasurement& f : result.forced) {
+      if (!f.m.ran) continue;
+      forced.push_back(&f.m);
+      launches.push_back([&, config = f.config] {
+        const ForcedConfig scope(config);
+        run_ours(device);
+      });
+    }
     try {
       const std::vector<Timing> t = time_launches_interleaved(launches, stream_, iters_, *flusher_);
       record_timing(result.ours, t[0]);
       if (lt_ran) record_timing(result.lt_block_scaled, t[1]);
+      for (size_t i = 0; i < forced.size(); ++i) record_timing(*forced[i], t[t.size() - forced.size() + i]);
     } catch (const std::exception& e) {
       result.ours.ran = false;
       result.ours.note = e.what();
+      for (Measurement* m : forced) m->ran = false, m->note = "not timed: " + result.ours.note;
     }
   } else if (lt_ran) {
     record_timing(result.lt_block_scaled, time_launches([&] { lt->launch(stream_); }, stream_, iters_, *flusher_));

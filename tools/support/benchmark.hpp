@@ -29,6 +29,14 @@ struct Measurement {
   double diff = -1;     // against the reference; -1 where not computed
 };
 
+// One kernel configuration forced through FP8GEMM_CONFIG (BLOCK_M,BLOCK_N,STAGES,CLUSTER), timed in turn
+// with the heuristic's choice and cuBLASLt.
+struct ConfigMeasurement {
+  std::string config;
+  Measurement m;
+  std::string correctness;  // empty when its output passed (diff, guards)
+};
+
 struct BenchResult {
   std::string layout;   // normal, contiguous, masked
   int64_t groups = 1;   // 1 for normal
@@ -43,6 +51,7 @@ struct BenchResult {
   double host_call_queried_us = 0;  // the same with TensorView::device unknown: a driver query per tensor
   std::string correctness;  // empty when our output passed (diff, guards)
   Measurement ours, lt_block_scaled, lt_per_tensor, lt_bf16;
+  std::vector<ConfigMeasurement> forced;  // Benchmark's `configs`, in order
 
   double tflops(const Measurement& x) const { return x.ran ? flops / x.median_us * 1e-6 : 0; }
   double gbps(const Measurement& x) const { return x.ran ? bytes / x.median_us * 1e-3 : 0; }
@@ -50,7 +59,9 @@ struct BenchResult {
 
 class Benchmark {
  public:
-  Benchmark(Stream stream, int iters, bool baselines, ScaleLayout sa_layout);
+  // `configs`: kernel configurations (FP8GEMM_CONFIG values) to time beside the heuristic's choice, for
+  // tuning it; each is checked against the reference like ours, and one a shape cannot run is noted.
+  Benchmark(Stream stream, int iters, bool baselines, ScaleLayout sa_layout, std::vector<std::string> configs = {});
   ~Benchmark();
 
   BenchResult normal(const NormalShape& shape, uint64_t seed);
@@ -70,6 +81,7 @@ class Benchmark {
   int iters_;
   bool baselines_;
   ScaleLayout sa_layout_;
+  std::vector<std::string> configs_;
   std::unique_ptr<L2Flusher> flusher_;
   std::unique_ptr<GpuReference> reference_;
   std::unique_ptr<LtContext> lt_;
