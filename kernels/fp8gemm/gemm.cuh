@@ -44,9 +44,16 @@ struct RingPosition {
   }
 };
 
-// Mma, MmaRs: the generated wgmma E4M3 instructions, m64nNk32 with N = BLOCK_N and both operands in
-// shared memory (static void mma(u64 desc_a, u64 desc_b, float* acc, bool accumulate)), and m64n64k32
-// with A in registers (mma(const u32 (&a)[4], u64 desc_b, float* acc, bool accumulate)).
+// A compile-time bool passed to a generic lambda (NVRTC has no <type_traits>).
+template <bool kValue>
+struct BoolTag {
+  static constexpr bool value = kValue;
+};
+
+// Mma, MmaRs: the generated wgmma E4M3 instructions, m64nNk32 with both operands in shared memory
+// (static void mma(u64 desc_a, u64 desc_b, float* acc, bool accumulate)), N = BLOCK_N, or 64 for tiles
+// that take A from registers, and m64n64k32 with A in registers (mma(const u32 (&a)[4], u64 desc_b,
+// float* acc, bool accumulate)).
 // kCheckIndices (contiguous only): print the rows whose m_indices entry is outside [-1, groups); a
 // debugging build of the kernel (FP8GEMM_CHECK_INDICES=1), kept apart because printf needs a stack frame.
 // kTmaStore (BLOCK_N a multiple of 64): the epilogue writes D with TMA stores of 64x64 boxes (tma_d: D
@@ -69,6 +76,15 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   // k-step with both operands in shared memory.
   constexpr bool kRegisterA = register_a_parts(kBlockN) > 0;
   constexpr int kParts = kRegisterA ? register_a_parts(kBlockN) : 1;
+  // An even number of parts alternates the two scratch accumulators the same way in every K block, so
+  // the last part of one block can still run while the next block's first part is issued (that first
+  // part reads A from shared memory: A's registers still feed the part before it).
+  constexpr bool kAcrossBlocks = kRegisterA && kParts % 2 == 0;
+#ifndef FP8GEMM_ACROSS_RUN
+#define FP8GEMM_ACROSS_RUN 2
+#endif
+  // K blocks per straight-line run of the kAcrossBlocks loop (the pipeline drains once per run).
+  constexpr int kAcrossRun = FP8GEMM_ACROSS_RUN;
   constexpr int kPartN = kBlockN / kParts;
   constexpr int kAccumulators = kPartN / 2;  // per thread: m64nN FP32 fragment of one wgmma
   constexpr int kOutputs = kBlockN / 2;
@@ -288,8 +304,16 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       const int n0_in_scale_block = n0 % 128;
 #pragma unroll
       for (int i = 0; i < kOutputs; ++i) out[i] = 0.0f;
+      // kAcrossBlocks: the previous K block's stage and scales, for its last part, promoted once the
+      // next block's first part has been issued.
+      int previous_stage = 0;
+      Scales previous_scales{};
 
-      for (int kb = 0; kb < kKBlocks; ++kb) {
+      // One K block. `across` (kAcrossBlocks): the previous block's last part (scratch 1) is still
+      // running; this block's first part goes to scratch 0 with A from shared memory, then that last
+      // part is promoted.
+      auto k_block = [&](auto across) {
+        constexpr bool kAcross = decltype(across)::value;
         const int s = ring.stage;
         ptx::mbarrier_wait(&full[s], ring.phase);
         const Scales sc = read_scales(s);
@@ -297,14 +321,25 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         const u64 desc_b_stage = desc_b0 + desc_offset(s * plan.b_bytes);
         if constexpr (kRegisterA) {
           // A once per K block into registers, then the parts back to back: wait_group 1 lets part p
-          // be promoted while part p+1 runs. Nothing stays in flight across the K loop's back edge
-          // (ptxas serializes every wgmma when a group does while the other scratch is read).
+          // be promoted while part p+1 runs.
+          if constexpr (kAcross) {
+            wgmma_begin(acc[0]);
+#pragma unroll
+            for (int k = 0; k < kBlockK / 32; ++k)
+              Mma::mma(desc_a_stage + desc_offset(k * 32), desc_b_stage + desc_offset(k * 32), acc[0], k > 0);
+            ptx::wgmma_commit();
+            ptx::wgmma_wait<1>();
+            release(previous_stage);
+            promote(acc[1], kParts - 1, previous_scales, n0_in_scale_block);
+          }
+          // Every wgmma that read A's registers has completed (wait_group 1 above, or 0 at the end of
+          // the previous block).
           u32 a_frag[kBlockK / 32][4];
 #pragma unroll
           for (int k = 0; k < kBlockK / 32; ++k)
             ptx::ldmatrix_x4(a_frag[k], (a_fragment_address + s * plan.a_bytes) ^ (k * 32));
 #pragma unroll
-          for (int part = 0; part < kParts; ++part) {
+          for (int part = kAcross ? 1 : 0; part < kParts; ++part) {
             wgmma_begin(acc[part % 2]);
 #pragma unroll
             for (int k = 0; k < kBlockK / 32; ++k) {
@@ -317,9 +352,20 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
               promote(acc[(part - 1) % 2], part - 1, sc, n0_in_scale_block);
             }
           }
-          ptx::wgmma_wait<0>();
-          release(s);
-          promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
+          if constexpr (kAcrossBlocks) {
+            // The last part's scale products, folded in now: two registers instead of four while the
+            // next block starts (a part never straddles two B-scale blocks here: 64 divides 128).
+            static_assert(!kTwoScales, "the last part's columns share one B scale");
+            const float b = n0_in_scale_block + (kParts - 1) * kPartN < 128 ? sc.b0 : sc.b1;
+            previous_stage = s;
+            previous_scales = Scales{sc.a0 * b, sc.a1 * b, 1.0f, 1.0f};
+          } else {
+            // Nothing stays in flight across the K loop's back edge (with an odd number of parts the
+            // scratch accumulators would swap roles from one block to the next).
+            ptx::wgmma_wait<0>();
+            release(s);
+            promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
+          }
         } else {
           wgmma_begin(acc[0]);
 #pragma unroll
@@ -334,6 +380,32 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           promote(acc[0], 0, sc, n0_in_scale_block);
         }
         ring.advance();
+      };
+      if constexpr (kAcrossBlocks) {
+        // Runs of kAcrossRun K blocks, each run straight-line code that ends with every wgmma done:
+        // ptxas keeps the wgmma pipeline across blocks inside a run, but serializes every wgmma (C7514)
+        // if a group is still in flight at a loop's back edge when its accumulators are read after it.
+        auto drain = [&] {
+          ptx::wgmma_wait<0>();
+          release(previous_stage);
+          promote(acc[1], kParts - 1, previous_scales, n0_in_scale_block);
+        };
+        constexpr int kRuns = kKBlocks / kAcrossRun, kRest = kKBlocks % kAcrossRun;
+#pragma unroll 1
+        for (int run = 0; run < kRuns; ++run) {
+          k_block(BoolTag<false>{});
+#pragma unroll
+          for (int i = 1; i < kAcrossRun; ++i) k_block(BoolTag<true>{});
+          drain();
+        }
+        if constexpr (kRest > 0) {
+          k_block(BoolTag<false>{});
+#pragma unroll
+          for (int i = 1; i < kRest; ++i) k_block(BoolTag<true>{});
+          drain();
+        }
+      } else {
+        for (int kb = 0; kb < kKBlocks; ++kb) k_block(BoolTag<false>{});
       }
 
       // Epilogue: BF16 fragments -> the warpgroup's staging tile -> D, by TMA stores of 64x64 boxes where
