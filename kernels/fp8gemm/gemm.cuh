@@ -263,13 +263,12 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     };
     // out[part's columns] += scratch * sa * sb, with the B scale of the 128-column block each 8 columns
     // fall in.
-    auto promote = [&](float* scratch, int part, const Scales& sc, int n0_in_scale_block) {
+    // The scale products given: for the columns in the tile's first B-scale block (first0/1, rows r and
+    // r + 8) and in the second (second0/1).
+    auto promote_scaled = [&](float* scratch, int part, int part0, float first0, float first1, float second0,
+                              float second1) {
 #pragma unroll
       for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(scratch[r]);
-      const int part0 = n0_in_scale_block + part * kPartN;
-      const float sb_first = part0 < 128 ? sc.b0 : sc.b1;
-      const float first0 = sc.a0 * sb_first, first1 = sc.a1 * sb_first;
-      const float second0 = sc.a0 * sc.b1, second1 = sc.a1 * sc.b1;
       float* target = out + part * kAccumulators;
 #pragma unroll
       for (int j = 0; j < kPartN / 8; ++j) {
@@ -281,6 +280,11 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         target[j * 4 + 2] += scratch[j * 4 + 2] * s1;
         target[j * 4 + 3] += scratch[j * 4 + 3] * s1;
       }
+    };
+    auto promote = [&](float* scratch, int part, const Scales& sc, int n0_in_scale_block) {
+      const int part0 = n0_in_scale_block + part * kPartN;
+      const float sb_first = part0 < 128 ? sc.b0 : sc.b1;
+      promote_scaled(scratch, part, part0, sc.a0 * sb_first, sc.a1 * sb_first, sc.a0 * sc.b1, sc.a1 * sc.b1);
     };
     auto wgmma_begin = [&](float* scratch) {
 #pragma unroll
@@ -307,7 +311,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       // kAcrossBlocks: the previous K block's stage and scales, for its last part, promoted once the
       // next block's first part has been issued.
       int previous_stage = 0;
-      Scales previous_scales{};
+      float previous_scale0 = 0.0f, previous_scale1 = 0.0f;  // sa * sb of its rows r and r + 8
 
       // One K block. `across` (kAcrossBlocks): the previous block's last part (scratch 1) is still
       // running; this block's first part goes to scratch 0 with A from shared memory, then that last
@@ -316,7 +320,6 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         constexpr bool kAcross = decltype(across)::value;
         const int s = ring.stage;
         ptx::mbarrier_wait(&full[s], ring.phase);
-        const Scales sc = read_scales(s);
         const u64 desc_a_stage = desc_a0 + desc_offset(s * plan.a_bytes);
         const u64 desc_b_stage = desc_b0 + desc_offset(s * plan.b_bytes);
         if constexpr (kRegisterA) {
@@ -330,8 +333,10 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             ptx::wgmma_commit();
             ptx::wgmma_wait<1>();
             release(previous_stage);
-            promote(acc[1], kParts - 1, previous_scales, n0_in_scale_block);
+            promote_scaled(acc[1], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f, 0.0f);
           }
+          // Read after the previous block's last promotion: fewer registers live across it.
+          const Scales sc = read_scales(s);
           // Every wgmma that read A's registers has completed (wait_group 1 above, or 0 at the end of
           // the previous block).
           u32 a_frag[kBlockK / 32][4];
@@ -358,7 +363,8 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             static_assert(!kTwoScales, "the last part's columns share one B scale");
             const float b = n0_in_scale_block + (kParts - 1) * kPartN < 128 ? sc.b0 : sc.b1;
             previous_stage = s;
-            previous_scales = Scales{sc.a0 * b, sc.a1 * b, 1.0f, 1.0f};
+            previous_scale0 = sc.a0 * b;
+            previous_scale1 = sc.a1 * b;
           } else {
             // Nothing stays in flight across the K loop's back edge (with an odd number of parts the
             // scratch accumulators would swap roles from one block to the next).
@@ -367,6 +373,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
           }
         } else {
+          const Scales sc = read_scales(s);
           wgmma_begin(acc[0]);
 #pragma unroll
           for (int k = 0; k < kBlockK / 32; ++k) {
@@ -388,7 +395,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         auto drain = [&] {
           ptx::wgmma_wait<0>();
           release(previous_stage);
-          promote(acc[1], kParts - 1, previous_scales, n0_in_scale_block);
+          promote_scaled(acc[1], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f, 0.0f);
         };
         constexpr int kRuns = kKBlocks / kAcrossRun, kRest = kKBlocks % kAcrossRun;
 #pragma unroll 1
