@@ -26,7 +26,8 @@
 namespace fp8gemm {
 
 // Register split after setmaxnreg (65536 per SM): the producer warpgroup needs few; with one math
-// warpgroup (BLOCK_M 64) it may take 240, with two 224 each.
+// warpgroup (BLOCK_M 64) it may take 240, with two 224 each (232 and a 48-register producer where
+// the K blocks overlap: kAcrossBlocks).
 constexpr u32 kProducerRegisters = 56;
 
 // A position in the ring of pipeline stages: the stage and the parity of its barriers' current phase.
@@ -137,7 +138,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
 
   if (threadIdx.x >= kMathThreads) {
     // ---------------------------------------------------------------- producer warpgroup
-    ptx::release_registers<kProducerRegisters>();
+    ptx::release_registers<kAcrossBlocks ? 48 : kProducerRegisters>();
     const int producer_warp = warp - kMathThreads / 32;
     Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank);
     Tile tile;
@@ -201,7 +202,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     __syncwarp();
   } else {
     // ---------------------------------------------------------------- math warpgroups
-    ptx::claim_registers<kMathWarpgroups == 1 ? 240 : 224>();
+    ptx::claim_registers<kMathWarpgroups == 1 ? 240 : kAcrossBlocks ? 232 : 224>();
     // Shared-memory-A tiles: visibly the same in every lane of a warp, so that the warpgroup's A
     // descriptor can live in uniform registers (up to 18 fewer instructions per K block). The register-A
     // tiles have no A descriptor, and there the shuffle shifts ptxas's register allocation into spills.
