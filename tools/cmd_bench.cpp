@@ -340,16 +340,17 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--json", options->json_path, "write the results and the run's facts to this JSON file");
   cmd->add_flag("--no-baselines", options->no_baselines, "time only fp8gemm, not cuBLASLt");
   cmd->add_option("--config", options->configs,
-                  "BLOCK_M,BLOCK_N,STAGES,CLUSTER (repeatable): also time this kernel configuration, forced through "
+                  "BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN] (repeatable): also time this kernel configuration, forced through "
                   "FP8GEMM_CONFIG, in turn with the heuristic's choice (for tuning the heuristic); its output is "
                   "checked like ours")
       ->check(CLI::Validator(
           [](std::string& v) -> std::string {
             int bm = 0, bn = 0, st = 0, cl = 0;
             char tail = 0;
-            return std::sscanf(v.c_str(), "%d,%d,%d,%d%c", &bm, &bn, &st, &cl, &tail) == 4
-                       ? std::string()
-                       : "expected BLOCK_M,BLOCK_N,STAGES,CLUSTER (four integers), got " + v;
+            int across = 0;
+            const int n = std::sscanf(v.c_str(), "%d,%d,%d,%d,%d%c", &bm, &bn, &st, &cl, &across, &tail);
+            return n == 4 || n == 5 ? std::string()
+                                    : "expected BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN] (integers), got " + v;
           },
           "BLOCK_M,BLOCK_N,STAGES,CLUSTER"));
   cmd->add_option("--sa-layout", options->sa_layout, "layout of the activation scales: mn-major or row-major")

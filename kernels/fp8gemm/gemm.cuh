@@ -62,7 +62,7 @@ struct BoolTag {
 // its next tile, wherever all 64 rows of the warpgroup's box may be written; otherwise by
 // row-predicated 16-byte stores (without kTmaStore, tma_d is unused).
 template <Layout kLayout, int kN, int kK, int kBlockM, int kBlockN, int kStages, int kCluster, bool kCheckIndices,
-          bool kTmaStore, class Mma, class MmaRs>
+          bool kTmaStore, int kAcrossRun, class Mma, class MmaRs>
 __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescriptor* tma_b,
                                      const TmaDescriptor* tma_d, const GemmParams& p) {
   constexpr int kBlockK = 128;
@@ -77,15 +77,12 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   // k-step with both operands in shared memory.
   constexpr bool kRegisterA = register_a_parts(kBlockN) > 0;
   constexpr int kParts = kRegisterA ? register_a_parts(kBlockN) : 1;
-  // An even number of parts alternates the two scratch accumulators the same way in every K block, so
-  // the last part of one block can still run while the next block's first part is issued (that first
-  // part reads A from shared memory: A's registers still feed the part before it).
-  constexpr bool kAcrossBlocks = kRegisterA && kParts % 2 == 0;
-#ifndef FP8GEMM_ACROSS_RUN
-#define FP8GEMM_ACROSS_RUN 2
-#endif
-  // K blocks per straight-line run of the kAcrossBlocks loop (the pipeline drains once per run).
-  constexpr int kAcrossRun = FP8GEMM_ACROSS_RUN;
+  // kAcrossRun > 0: the last part of one K block still runs while the next block's first part is
+  // issued (that first part reads A from shared memory: A's registers still feed the part before it),
+  // in straight-line runs of kAcrossRun blocks. An even number of parts alternates the two scratch
+  // accumulators the same way in every block.
+  constexpr bool kAcrossBlocks = kAcrossRun > 0;
+  static_assert(!kAcrossBlocks || (kRegisterA && kParts % 2 == 0), "K-block overlap: register-A tiles of an even part count");
   constexpr int kPartN = kBlockN / kParts;
   constexpr int kAccumulators = kPartN / 2;  // per thread: m64nN FP32 fragment of one wgmma
   constexpr int kOutputs = kBlockN / 2;
@@ -321,6 +318,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         constexpr bool kAcross = decltype(across)::value;
         const int s = ring.stage;
         ptx::mbarrier_wait(&full[s], ring.phase);
+        const Scales sc = read_scales(s);
         const u64 desc_a_stage = desc_a0 + desc_offset(s * plan.a_bytes);
         const u64 desc_b_stage = desc_b0 + desc_offset(s * plan.b_bytes);
         if constexpr (kRegisterA) {
@@ -336,8 +334,6 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             release(previous_stage);
             promote_scaled(acc[1], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f, 0.0f);
           }
-          // Read after the previous block's last promotion: fewer registers live across it.
-          const Scales sc = read_scales(s);
           // Every wgmma that read A's registers has completed (wait_group 1 above, or 0 at the end of
           // the previous block).
           u32 a_frag[kBlockK / 32][4];
@@ -374,7 +370,6 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
           }
         } else {
-          const Scales sc = read_scales(s);
           wgmma_begin(acc[0]);
 #pragma unroll
           for (int k = 0; k < kBlockK / 32; ++k) {
@@ -398,12 +393,13 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           release(previous_stage);
           promote_scaled(acc[1], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f, 0.0f);
         };
-        constexpr int kRuns = kKBlocks / kAcrossRun, kRest = kKBlocks % kAcrossRun;
+        constexpr int kRun = kAcrossRun > 0 ? kAcrossRun : 1;
+        constexpr int kRuns = kKBlocks / kRun, kRest = kKBlocks % kRun;
 #pragma unroll 1
         for (int run = 0; run < kRuns; ++run) {
           k_block(BoolTag<false>{});
 #pragma unroll
-          for (int i = 1; i < kAcrossRun; ++i) k_block(BoolTag<true>{});
+          for (int i = 1; i < kRun; ++i) k_block(BoolTag<true>{});
           drain();
         }
         if constexpr (kRest > 0) {

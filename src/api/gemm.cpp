@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "api/checks.hpp"
 #include "api/memo.hpp"
@@ -97,20 +99,44 @@ int resident_clusters(CUfunction kernel, const CUlaunchConfig& config, const Ker
   return clusters;
 }
 
-// FP8GEMM_CONFIG="BLOCK_M,BLOCK_N,STAGES,CLUSTER" replaces the heuristic's choice (for tuning).
+// FP8GEMM_CONFIG="BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN]" replaces the heuristic's choice (for
+// tuning). ACROSS_RUN (KernelConfig::across_run; 0 when absent): K blocks per overlapped run, for
+// tiles of an even number of register-A parts (BLOCK_N 256).
 void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, const std::string& v) {
   if (v.empty()) return;
-  int bm = 0, bn = 0, stages = 0, cluster = 0;
-  if (std::sscanf(v.c_str(), "%d,%d,%d,%d", &bm, &bn, &stages, &cluster) != 4)
-    throw Error("FP8GEMM_CONFIG: expected BLOCK_M,BLOCK_N,STAGES,CLUSTER, got \"" + v + "\"");
+  // Comma-separated integers, nothing else.
+  std::vector<int> fields;
+  for (size_t pos = 0;;) {
+    size_t used = 0;
+    try {
+      fields.push_back(std::stoi(v.substr(pos), &used));
+    } catch (const std::exception&) {
+      fields.clear();
+      break;
+    }
+    pos += used;
+    if (pos == v.size()) break;
+    if (v[pos] != ',') {
+      fields.clear();
+      break;
+    }
+    ++pos;
+  }
+  if (fields.size() != 4 && fields.size() != 5)
+    throw Error("FP8GEMM_CONFIG: expected BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN], got \"" + v + "\"");
+  const int bm = fields[0], bn = fields[1], stages = fields[2], cluster = fields[3];
+  const int across_run = fields.size() == 5 ? fields[4] : 0;
   const auto& bns = heuristics::block_n_candidates();
+  const int parts = register_a_parts(bn);
   if ((bm != 64 && bm != 128) || std::find(bns.begin(), bns.end(), bn) == bns.end() || stages < 1 ||
-      (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0))
+      (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0) || across_run < 0 ||
+      across_run > 8 || (across_run > 0 && (parts == 0 || parts % 2 != 0)))
     throw Error("FP8GEMM_CONFIG: unsupported configuration \"" + v + "\"");
   c.block_m = bm;
   c.block_n = bn;
   c.stages = stages;
   c.cluster = cluster;
+  c.across_run = across_run;
   heuristics::set_derived_fields(c, facts);
   if (c.smem_bytes > facts.smem_per_block)
     throw Error("FP8GEMM_CONFIG: \"" + v + "\" needs " + std::to_string(c.smem_bytes) +

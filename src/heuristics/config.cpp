@@ -32,7 +32,8 @@ const char* layout_name(Layout l) {
 std::string KernelConfig::name() const {
   return std::string(layout_name(layout)) + "_n" + std::to_string(n) + "_k" + std::to_string(k) + "_bm" +
          std::to_string(block_m) + "_bn" + std::to_string(block_n) + "_s" + std::to_string(stages) + "_c" +
-         std::to_string(cluster) + (check_indices ? "_checked" : "");
+         std::to_string(cluster) + (across_run > 0 ? "_r" + std::to_string(across_run) : "") +
+         (check_indices ? "_checked" : "");
 }
 
 int smem_bytes(const KernelConfig& c) { return SmemPlan(c.block_m, c.block_n, c.stages).total; }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gpu_test.hpp"
+#include "support/forced_config.hpp"
 
 namespace fp8gemm::testing {
 namespace {
@@ -31,6 +32,16 @@ class BadArguments : public GpuTest {
     EXPECT_TRUE(support::rows_untouched(values, d.cols(), 0, d.rows(), &failure)) << what << ": " << failure;
   }
 };
+
+// A malformed or unsupported FP8GEMM_CONFIG is an error naming the variable, and nothing runs.
+TEST_F(BadArguments, ForcedConfigIsChecked) {
+  const support::NormalProblem p = support::make_normal_problem(128, 512, 256, {ScaleLayout::mn_major, OutputLayout::contiguous}, 2);
+  for (const char* config : {"128,256,4,1,", "128,256,4", "128,256,4,1,2,3", "128,256,4,1x", "128,128,4,1,2",
+                             "128,192,4,1,2", "128,256,4,1,-1", "128,256,4,1,9", "96,256,4,1"}) {
+    const support::ForcedConfig forced(config);
+    expect_rejected([&] { p.run(stream()); }, "FP8GEMM_CONFIG", p.d_buffer, config);
+  }
+}
 
 TEST_F(BadArguments, NormalGemm) {
   const support::NormalProblem p = support::make_normal_problem(128, 256, 256, {ScaleLayout::row_major, OutputLayout::contiguous}, 1);
