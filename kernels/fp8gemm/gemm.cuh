@@ -83,6 +83,8 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   // accumulators the same way in every block.
   constexpr bool kAcrossBlocks = kAcrossRun > 0;
   static_assert(!kAcrossBlocks || (kRegisterA && kParts % 2 == 0), "K-block overlap: register-A tiles of an even part count");
+  // A block's stage is released only after the next block's stage has been waited for.
+  static_assert(!kAcrossBlocks || kStages >= 2, "K-block overlap needs two stages or more");
   constexpr int kPartN = kBlockN / kParts;
   constexpr int kAccumulators = kPartN / 2;  // per thread: m64nN FP32 fragment of one wgmma
   constexpr int kOutputs = kBlockN / 2;

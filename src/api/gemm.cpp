@@ -130,7 +130,7 @@ void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, cons
   const int parts = register_a_parts(bn);
   if ((bm != 64 && bm != 128) || std::find(bns.begin(), bns.end(), bn) == bns.end() || stages < 1 ||
       (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0) || across_run < 0 ||
-      across_run > 8 || (across_run > 0 && (parts == 0 || parts % 2 != 0)))
+      across_run > 8 || (across_run > 0 && (parts == 0 || parts % 2 != 0 || stages < 2)))
     throw Error("FP8GEMM_CONFIG: unsupported configuration \"" + v + "\"");
   c.block_m = bm;
   c.block_n = bn;
