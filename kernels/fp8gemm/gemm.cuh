@@ -45,11 +45,19 @@ struct RingPosition {
   }
 };
 
-// A compile-time bool passed to a generic lambda (NVRTC has no <type_traits>).
-template <bool kValue>
-struct BoolTag {
-  static constexpr bool value = kValue;
+// A compile-time int passed to a generic lambda (NVRTC has no <type_traits>), and a loop over them.
+template <int kValue>
+struct IntTag {
+  static constexpr int value = kValue;
 };
+
+template <int kBegin, int kEnd, class F>
+__device__ __forceinline__ void static_for(F&& f) {
+  if constexpr (kBegin < kEnd) {
+    f(IntTag<kBegin>{});
+    static_for<kBegin + 1, kEnd>(f);
+  }
+}
 
 // Mma, MmaRs: the generated wgmma E4M3 instructions, m64nNk32 with both operands in shared memory
 // (static void mma(u64 desc_a, u64 desc_b, float* acc, bool accumulate)), N = BLOCK_N, or 64 for tiles
@@ -79,10 +87,10 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   constexpr int kParts = kRegisterA ? register_a_parts(kBlockN) : 1;
   // kAcrossRun > 0: the last part of one K block still runs while the next block's first part is
   // issued (that first part reads A from shared memory: A's registers still feed the part before it),
-  // in straight-line runs of kAcrossRun blocks. An even number of parts alternates the two scratch
-  // accumulators the same way in every block.
+  // in straight-line runs of kAcrossRun blocks; the parts alternate the two scratch accumulators
+  // through the whole run.
   constexpr bool kAcrossBlocks = kAcrossRun > 0;
-  static_assert(!kAcrossBlocks || (kRegisterA && kParts % 2 == 0), "K-block overlap: register-A tiles of an even part count");
+  static_assert(!kAcrossBlocks || kRegisterA, "K-block overlap: register-A tiles (192 or 256 wide)");
   // A block's stage is released only after the next block's stage has been waited for.
   static_assert(!kAcrossBlocks || kStages >= 2, "K-block overlap needs two stages or more");
   constexpr int kPartN = kBlockN / kParts;
@@ -313,11 +321,14 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       int previous_stage = 0;
       float previous_scale0 = 0.0f, previous_scale1 = 0.0f;  // sa * sb of its rows r and r + 8
 
-      // One K block. `across` (kAcrossBlocks): the previous block's last part (scratch 1) is still
-      // running; this block's first part goes to scratch 0 with A from shared memory, then that last
-      // part is promoted.
-      auto k_block = [&](auto across) {
-        constexpr bool kAcross = decltype(across)::value;
+      // One K block, the `position`-th of its run (always 0 without kAcrossBlocks). Part p of the block
+      // at position i uses scratch (i * kParts + p) % 2. Past position 0 the previous block's last part
+      // is still running: this block's first part goes to the other scratch with A from shared memory,
+      // then that last part is promoted.
+      auto k_block = [&](auto position) {
+        constexpr int kPosition = decltype(position)::value;
+        constexpr bool kAcross = kPosition > 0;
+        constexpr int kFirstScratch = (kPosition * kParts) % 2;
         const int s = ring.stage;
         ptx::mbarrier_wait(&full[s], ring.phase);
         const Scales sc = read_scales(s);
@@ -327,14 +338,15 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           // A once per K block into registers, then the parts back to back: wait_group 1 lets part p
           // be promoted while part p+1 runs.
           if constexpr (kAcross) {
-            wgmma_begin(acc[0]);
+            wgmma_begin(acc[kFirstScratch]);
 #pragma unroll
             for (int k = 0; k < kBlockK / 32; ++k)
-              Mma::mma(desc_a_stage + desc_offset(k * 32), desc_b_stage + desc_offset(k * 32), acc[0], k > 0);
+              Mma::mma(desc_a_stage + desc_offset(k * 32), desc_b_stage + desc_offset(k * 32), acc[kFirstScratch],
+                       k > 0);
             ptx::wgmma_commit();
             ptx::wgmma_wait<1>();
             release(previous_stage);
-            promote_scaled(acc[1], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f, 0.0f);
+            promote_scaled(acc[1 - kFirstScratch], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f, 0.0f);
           }
           // Every wgmma that read A's registers has completed (wait_group 1 above, or 0 at the end of
           // the previous block).
@@ -344,29 +356,29 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             ptx::ldmatrix_x4(a_frag[k], (a_fragment_address + s * plan.a_bytes) ^ (k * 32));
 #pragma unroll
           for (int part = kAcross ? 1 : 0; part < kParts; ++part) {
-            wgmma_begin(acc[part % 2]);
+            float* scratch = acc[(kFirstScratch + part) % 2];
+            wgmma_begin(scratch);
 #pragma unroll
             for (int k = 0; k < kBlockK / 32; ++k) {
               const u64 desc_b = desc_b_stage + desc_offset(part * kPartN * kBlockK + k * 32);
-              MmaRs::mma(a_frag[k], desc_b, acc[part % 2], k > 0);
+              MmaRs::mma(a_frag[k], desc_b, scratch, k > 0);
             }
             ptx::wgmma_commit();
             if (part > 0) {
               ptx::wgmma_wait<1>();
-              promote(acc[(part - 1) % 2], part - 1, sc, n0_in_scale_block);
+              promote(acc[(kFirstScratch + part - 1) % 2], part - 1, sc, n0_in_scale_block);
             }
           }
           if constexpr (kAcrossBlocks) {
             // The last part's scale products, folded in now: two registers instead of four while the
-            // next block starts (a part never straddles two B-scale blocks here: 64 divides 128).
+            // next block starts (a 64-column part never straddles two B-scale blocks).
             static_assert(!kTwoScales, "the last part's columns share one B scale");
             const float b = n0_in_scale_block + (kParts - 1) * kPartN < 128 ? sc.b0 : sc.b1;
             previous_stage = s;
             previous_scale0 = sc.a0 * b;
             previous_scale1 = sc.a1 * b;
           } else {
-            // Nothing stays in flight across the K loop's back edge (with an odd number of parts the
-            // scratch accumulators would swap roles from one block to the next).
+            // Nothing stays in flight across the K loop's back edge.
             ptx::wgmma_wait<0>();
             release(s);
             promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
@@ -390,28 +402,22 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         // Runs of kAcrossRun K blocks, each run straight-line code that ends with every wgmma done:
         // ptxas keeps the wgmma pipeline across blocks inside a run, but serializes every wgmma (C7514)
         // if a group is still in flight at a loop's back edge when its accumulators are read after it.
-        auto drain = [&] {
+        // A run of `blocks` K blocks, then its last part (scratch (blocks * kParts - 1) % 2) completed.
+        auto run = [&](auto blocks) {
+          constexpr int kBlocks = decltype(blocks)::value;
+          static_for<0, kBlocks>(k_block);
           ptx::wgmma_wait<0>();
           release(previous_stage);
-          promote_scaled(acc[1], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f, 0.0f);
+          promote_scaled(acc[(kBlocks * kParts - 1) % 2], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f,
+                         0.0f);
         };
         constexpr int kRun = kAcrossRun > 0 ? kAcrossRun : 1;
         constexpr int kRuns = kKBlocks / kRun, kRest = kKBlocks % kRun;
 #pragma unroll 1
-        for (int run = 0; run < kRuns; ++run) {
-          k_block(BoolTag<false>{});
-#pragma unroll
-          for (int i = 1; i < kRun; ++i) k_block(BoolTag<true>{});
-          drain();
-        }
-        if constexpr (kRest > 0) {
-          k_block(BoolTag<false>{});
-#pragma unroll
-          for (int i = 1; i < kRest; ++i) k_block(BoolTag<true>{});
-          drain();
-        }
+        for (int r = 0; r < kRuns; ++r) run(IntTag<kRun>{});
+        if constexpr (kRest > 0) run(IntTag<kRest>{});
       } else {
-        for (int kb = 0; kb < kKBlocks; ++kb) k_block(BoolTag<false>{});
+        for (int kb = 0; kb < kKBlocks; ++kb) k_block(IntTag<0>{});
       }
 
       // Epilogue: BF16 fragments -> the warpgroup's staging tile -> D, by TMA stores of 64x64 boxes where

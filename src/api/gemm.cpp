@@ -101,7 +101,7 @@ int resident_clusters(CUfunction kernel, const CUlaunchConfig& config, const Ker
 
 // FP8GEMM_CONFIG="BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN]" replaces the heuristic's choice (for
 // tuning). ACROSS_RUN (KernelConfig::across_run; 0 when absent): K blocks per overlapped run, for
-// tiles of an even number of register-A parts (BLOCK_N 256).
+// the register-A tiles (BLOCK_N 192 and 256).
 void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, const std::string& v) {
   if (v.empty()) return;
   // Comma-separated integers, nothing else.
@@ -130,7 +130,7 @@ void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, cons
   const int parts = register_a_parts(bn);
   if ((bm != 64 && bm != 128) || std::find(bns.begin(), bns.end(), bn) == bns.end() || stages < 1 ||
       (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0) || across_run < 0 ||
-      across_run > 8 || (across_run > 0 && (parts == 0 || parts % 2 != 0 || stages < 2)))
+      across_run > 8 || (across_run > 0 && (parts == 0 || stages < 2)))
     throw Error("FP8GEMM_CONFIG: unsupported configuration \"" + v + "\"");
   c.block_m = bm;
   c.block_n = bn;

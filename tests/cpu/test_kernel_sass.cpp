@@ -92,9 +92,8 @@ std::vector<KernelConfig> deepseek_v3_configs() {
   for (const LayerSpec& l : layer_suite("deepseek-v3"))
     for (KernelConfig c : heuristics::configs_for_range(l.layout, l.n, l.k, l.groups, 1, 16384, h100)) {
       if (names.insert(jit::gemm_kernel_name(c)).second) configs.push_back(c);
-      // The overlapped-K-block variant of 256-wide tiles (FP8GEMM_CONFIG's ACROSS_RUN), in runs of 2.
-      const int parts = register_a_parts(c.block_n);
-      if (c.across_run == 0 && parts > 0 && parts % 2 == 0) {
+      // The overlapped-K-block variant of the register-A tiles (FP8GEMM_CONFIG's ACROSS_RUN), in runs of 2.
+      if (c.across_run == 0 && register_a_parts(c.block_n) > 0) {
         c.across_run = 2;
         if (names.insert(jit::gemm_kernel_name(c)).second) configs.push_back(c);
       }
