@@ -67,33 +67,27 @@ void check_on_device(const TensorView& t, const char* name, int& current_device)
     fail(name, "device must be a device ordinal (>= 0), kManagedMemory (-2) or kDeviceUnknown (-1), got " +
                    std::to_string(t.device));
   if (t.device == kManagedMemory) return;
-  if (t.device >= 0) {  // the caller's word, no driver query
-    if (current_device < 0) current_device = static_cast<int>(runtime::current_device());
-    if (t.device != current_device)
-      fail(name, "is on device " + std::to_string(t.device) + " but the current device is " +
-                     std::to_string(current_device));
-    return;
+  int ordinal = t.device;  // the caller's word where given: no driver query
+  if (ordinal == kDeviceUnknown) {
+    // The three facts in one query: each query is a look-up of the address in the driver's tables, and
+    // this runs for every tensor of every call. An address the driver does not know (pageable host
+    // memory) comes back as success with the values left at zero, where cuPointerGetAttribute failed
+    // with CUDA_ERROR_INVALID_VALUE: either way it is host memory here.
+    unsigned int memory_type = 0;
+    int is_managed = 0;  // 4 bytes whether the driver writes a bool or an int
+    CUpointer_attribute attributes[] = {CU_POINTER_ATTRIBUTE_MEMORY_TYPE, CU_POINTER_ATTRIBUTE_IS_MANAGED,
+                                        CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL};
+    void* values[] = {&memory_type, &is_managed, &ordinal};
+    const CUresult r = runtime::driver().PointerGetAttributes(3, attributes, values,
+                                                              reinterpret_cast<CUdeviceptr>(t.data));
+    if (r != CUDA_SUCCESS || memory_type == 0 || memory_type == CU_MEMORYTYPE_HOST)
+      fail(name, "must be in CUDA device memory (got a host pointer)");
+    if (is_managed) return;
   }
-  // The three facts in one query: each query is a look-up of the address in the driver's tables, and
-  // this runs for every tensor of every call. An address the driver does not know (pageable host
-  // memory) comes back as success with the values left at zero, where cuPointerGetAttribute failed with
-  // CUDA_ERROR_INVALID_VALUE: either way it is host memory here.
-  unsigned int memory_type = 0;
-  int is_managed = 0;  // 4 bytes whether the driver writes a bool or an int
-  int ordinal = -1;
-  CUpointer_attribute attributes[] = {CU_POINTER_ATTRIBUTE_MEMORY_TYPE, CU_POINTER_ATTRIBUTE_IS_MANAGED,
-                                      CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL};
-  void* values[] = {&memory_type, &is_managed, &ordinal};
-  const CUresult r = runtime::driver().PointerGetAttributes(3, attributes, values,
-                                                            reinterpret_cast<CUdeviceptr>(t.data));
-  if (r != CUDA_SUCCESS || memory_type == 0 || memory_type == CU_MEMORYTYPE_HOST)
-    fail(name, "must be in CUDA device memory (got a host pointer)");
-  if (!is_managed) {
-    if (current_device < 0) current_device = static_cast<int>(runtime::current_device());
-    if (ordinal != current_device)
-      fail(name, "is on device " + std::to_string(ordinal) + " but the current device is " +
-                     std::to_string(current_device));
-  }
+  if (current_device < 0) current_device = static_cast<int>(runtime::current_device());
+  if (ordinal != current_device)
+    fail(name, "is on device " + std::to_string(ordinal) + " but the current device is " +
+                   std::to_string(current_device));
 }
 
 bool scale_layout_ok(const TensorView& sa) {
