@@ -25,9 +25,11 @@
 
 namespace fp8gemm {
 
-// Register split after setmaxnreg (65536 per SM): the producer warpgroup needs few; with one math
-// warpgroup (BLOCK_M 64) it may take 240, with two 224 each (232 and a 48-register producer where
-// the K blocks overlap: kAcrossBlocks).
+// Register split after setmaxnreg: the producer warpgroup needs few; with one math warpgroup
+// (BLOCK_M 64) it may take 240, with two 224 each (232 and a 40-register producer where the K blocks
+// overlap: kAcrossBlocks). setmaxnreg moves registers within the CTA's pool, which is what the launch
+// gave it (the kernel's count, 168 at 384 threads, times the threads): a split that asks for more
+// blocks the math warpgroups' setmaxnreg.inc for ever. The kernel checks its split against the pool.
 constexpr u32 kProducerRegisters = 56;
 
 // A position in the ring of pipeline stages: the stage and the parity of its barriers' current phase.
@@ -93,6 +95,13 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   static_assert(!kAcrossBlocks || kRegisterA, "K-block overlap: register-A tiles (192 or 256 wide)");
   // A block's stage is released only after the next block's stage has been waited for.
   static_assert(!kAcrossBlocks || kStages >= 2, "K-block overlap needs two stages or more");
+  constexpr u32 kProducerRegs = kAcrossBlocks ? 40 : kProducerRegisters;
+  constexpr u32 kMathRegs = kMathWarpgroups == 1 ? 240 : kAcrossBlocks ? 232 : 224;
+  // The pool: per thread, 65536 over the threads in steps of 8 (at most 248), times the threads.
+  constexpr u32 kThreads = 128 * (kMathWarpgroups + 1);
+  constexpr u32 kLaunchRegs = (65536 / kThreads / 8 * 8) < 248 ? (65536 / kThreads / 8 * 8) : 248;
+  static_assert(kMathRegs * 128 * kMathWarpgroups + kProducerRegs * 128 <= kLaunchRegs * kThreads,
+                "setmaxnreg split exceeds the registers the launch gives the CTA");
   constexpr int kPartN = kBlockN / kParts;
   constexpr int kAccumulators = kPartN / 2;  // per thread: m64nN FP32 fragment of one wgmma
   constexpr int kOutputs = kBlockN / 2;
@@ -145,7 +154,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
 
   if (threadIdx.x >= kMathThreads) {
     // ---------------------------------------------------------------- producer warpgroup
-    ptx::release_registers<kAcrossBlocks ? 48 : kProducerRegisters>();
+    ptx::release_registers<kProducerRegs>();
     const int producer_warp = warp - kMathThreads / 32;
     Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank);
     Tile tile;
@@ -209,7 +218,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     __syncwarp();
   } else {
     // ---------------------------------------------------------------- math warpgroups
-    ptx::claim_registers<kMathWarpgroups == 1 ? 240 : kAcrossBlocks ? 232 : 224>();
+    ptx::claim_registers<kMathRegs>();
     // Shared-memory-A tiles: visibly the same in every lane of a warp, so that the warpgroup's A
     // descriptor can live in uniform registers (up to 18 fewer instructions per K block). The register-A
     // tiles have no A descriptor, and there the shuffle shifts ptxas's register allocation into spills.
