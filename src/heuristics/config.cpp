@@ -120,6 +120,13 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
       break;
     }
   }
+  // 128x256 tiles overlap each K block's first part with the previous block's last (kernel
+  // template kAcrossRun), in straight-line runs of K blocks. Timed in turn against the same tile without
+  // it (H200, 2026-11-26, bench/results/2026-11-26-h200-cross-boundary.md): contiguous in runs of 4
+  // 1.07-1.08x on all four suite shapes (runs of 2: 1.03-1.05x); normal and masked in runs of 2
+  // 1.00-1.02x (runs of 4: 0.99-1.03x). 192-wide tiles have not been measured with it and keep 0.
+  if (best.block_m == 128 && best.block_n == 256 && best.stages >= 2)
+    best.across_run = p.layout == Layout::contiguous ? 4 : 2;
   set_derived_fields(best, dev);
   return best;
 }

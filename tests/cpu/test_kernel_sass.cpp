@@ -92,9 +92,10 @@ std::vector<KernelConfig> deepseek_v3_configs() {
   for (const LayerSpec& l : layer_suite("deepseek-v3"))
     for (KernelConfig c : heuristics::configs_for_range(l.layout, l.n, l.k, l.groups, 1, 16384, h100)) {
       if (names.insert(jit::gemm_kernel_name(c)).second) configs.push_back(c);
-      // The overlapped-K-block variant of the register-A tiles (FP8GEMM_CONFIG's ACROSS_RUN), in runs of 2.
-      if (c.across_run == 0 && register_a_parts(c.block_n) > 0) {
-        c.across_run = 2;
+      // The register-A tiles' other K-block variant (FP8GEMM_CONFIG's ACROSS_RUN): runs of 2 where the
+      // heuristic takes none, none where it overlaps.
+      if (register_a_parts(c.block_n) > 0) {
+        c.across_run = c.across_run == 0 ? 2 : 0;
         if (names.insert(jit::gemm_kernel_name(c)).second) configs.push_back(c);
       }
     }
