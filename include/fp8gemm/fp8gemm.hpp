@@ -92,6 +92,10 @@ void per_block_cast_to_fp8(const TensorView& w, const TensorView& q, const Tenso
 void set_num_sms(int num_sms);
 int get_num_sms();
 
+// The GEMMs read FP8GEMM_CONFIG and FP8GEMM_CHECK_INDICES at their first call, not at every call; this
+// reads them again (for tuning: set the variable, reload, call). Thread-safe.
+void reload_settings();
+
 // Every expert segment of the contiguous layout must be padded to a multiple of this many rows.
 int get_m_alignment_for_contiguous_layout();
 

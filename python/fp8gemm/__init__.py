@@ -14,6 +14,7 @@ The names follow those inference engines already call, so switching is an import
                                                                       device kernels on the GPU)
     get_mn_major_tma_aligned_tensor(sa), get_tma_aligned_size(x, element_size)
     get_m_alignment_for_contiguous_layout(), set_num_sms(n), get_num_sms()
+    reload_settings()                                 read FP8GEMM_CONFIG, FP8GEMM_CHECK_INDICES again
     fp8gemm.nn.Fp8Linear                                              drop-in layer (PyTorch)
     compile(layers, m_min, m_max)                     fill the kernel cache ahead of time (no GPU needed)
 
@@ -28,6 +29,7 @@ from fp8gemm._C import (
     get_m_alignment_for_contiguous_layout,
     get_num_sms,
     get_tma_aligned_size,
+    reload_settings,
     set_num_sms,
 )
 from fp8gemm.ahead_of_time import compile
@@ -45,6 +47,7 @@ __all__ = [
     "m_grouped_fp8_gemm_nt_masked",
     "set_num_sms",
     "get_num_sms",
+    "reload_settings",
     "get_m_alignment_for_contiguous_layout",
     "get_tma_aligned_size",
     "get_mn_major_tma_aligned_tensor",

@@ -5,6 +5,7 @@ from fp8gemm._C import __version__ as __version__
 from fp8gemm._C import get_m_alignment_for_contiguous_layout as get_m_alignment_for_contiguous_layout
 from fp8gemm._C import get_num_sms as get_num_sms
 from fp8gemm._C import get_tma_aligned_size as get_tma_aligned_size
+from fp8gemm._C import reload_settings as reload_settings
 from fp8gemm._C import set_num_sms as set_num_sms
 from fp8gemm.ahead_of_time import compile as compile
 from fp8gemm.gemm import fp8_gemm_nt as fp8_gemm_nt

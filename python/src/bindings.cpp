@@ -264,6 +264,10 @@ NB_MODULE(_C, m) {
         "clipped to it. Raises fp8gemm.Error for a negative count.");
   m.def("get_num_sms", &fp8gemm::get_num_sms,
         "Number of SMs the persistent kernels use: the value given to set_num_sms, else the device's count.");
+  m.def("reload_settings", &fp8gemm::reload_settings,
+        "Reads FP8GEMM_CONFIG and FP8GEMM_CHECK_INDICES from the environment again.\n\n"
+        "The GEMMs read them at their first call, not at every call (reading the environment costs\n"
+        "more than the rest of a warm call's own work): after changing os.environ, call this.");
   m.def("get_m_alignment_for_contiguous_layout", &fp8gemm::get_m_alignment_for_contiguous_layout,
         "Row alignment of the contiguous grouped layout.\n\n"
         "In m_grouped_fp8_gemm_nt_contiguous every expert's segment of rows of A must start at a\n"

@@ -60,7 +60,7 @@ void check_alignment(const TensorView& t, const char* name, int64_t bytes) {
     fail(name, "data pointer must be aligned to " + std::to_string(bytes) + " bytes");
 }
 
-void check_on_device(const TensorView& t, const char* name, int& current_device) {
+void check_on_device(const TensorView& t, const char* name, CallContext& context) {
   if (t.numel() == 0) return;
   if (t.data == nullptr) fail(name, "data pointer is null");
   if (t.device < kManagedMemory)
@@ -84,7 +84,7 @@ void check_on_device(const TensorView& t, const char* name, int& current_device)
       fail(name, "must be in CUDA device memory (got a host pointer)");
     if (is_managed) return;
   }
-  if (current_device < 0) current_device = static_cast<int>(runtime::current_device());
+  const int current_device = static_cast<int>(context.get().device->device);
   if (ordinal != current_device)
     fail(name, "is on device " + std::to_string(ordinal) + " but the current device is " +
                    std::to_string(current_device));
@@ -98,8 +98,8 @@ bool scale_layout_ok(const TensorView& sa) {
   return row_major || mn_major;
 }
 
-const runtime::DeviceInfo& hopper_device() {
-  const runtime::DeviceInfo& dev = runtime::current_device_info();
+const runtime::DeviceInfo& hopper_device(CallContext& context) {
+  const runtime::DeviceInfo& dev = *context.get().device;
   if (dev.major != 9 || dev.minor != 0)
     throw Error("device: fp8gemm needs a Hopper GPU (sm_90); the current device is " + dev.name + " (sm_" +
                 std::to_string(dev.major) + std::to_string(dev.minor) + ")");

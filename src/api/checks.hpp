@@ -25,17 +25,28 @@ inline void check_shape(const TensorView& t, const char* name, std::initializer_
 void check_rows(const TensorView& t, const char* name, int64_t multiple);
 void check_contiguous(const TensorView& t, const char* name);
 void check_alignment(const TensorView& t, const char* name, int64_t bytes);
+// The current context of one call, looked up when a check or the launch first needs it: the argument
+// checks that need no driver come first, so a bad argument is named on a machine without a GPU too.
+class CallContext {
+ public:
+  const runtime::ContextInfo& get() {
+    if (info_.device == nullptr) info_ = runtime::current_context_info();
+    return info_;
+  }
+
+ private:
+  runtime::ContextInfo info_;
+};
+
 // The memory is on the current device (device or managed memory of it): the view's `device` where the
 // caller gave it, else one driver query per tensor.
-// `current_device` carries the current device from one check to the next of the same call (-1 until a
-// check needs it), so that the tensors of a call share one lookup.
-void check_on_device(const TensorView& t, const char* name, int& current_device);
+void check_on_device(const TensorView& t, const char* name, CallContext& context);
 
 // A scales [.., rows, Kb]: row-major (Kb stride 1) or MN-major (row stride 1); returns false if neither.
 bool scale_layout_ok(const TensorView& sa);
 
 // The current device, which must be a Hopper GPU (sm_90): the kernels are built for sm_90a.
-const runtime::DeviceInfo& hopper_device();
+const runtime::DeviceInfo& hopper_device(CallContext& context);
 
 // N >= 8, N % 8 == 0, K >= 16, K % 16 == 0.
 void check_problem(int64_t n, int64_t k);

@@ -5,11 +5,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/checks.hpp"
 #include "api/memo.hpp"
+#include "api/settings.hpp"
 #include "common/env.hpp"
 #include "common/math.hpp"
 #include "fp8gemm/fp8gemm.hpp"
@@ -48,24 +50,22 @@ struct Dispatch {
   unsigned grid = 0;            // CTAs of the persistent grid
 };
 
-// Everything a Dispatch depends on: the heuristic's inputs, the two settings read on every call, and the
-// context (a CUfunction belongs to the context its module was loaded in).
+// Everything a Dispatch depends on: the heuristic's inputs, the settings, and the context (a CUfunction
+// belongs to the context its module was loaded in). Plain values, compared and hashed cheaply.
 struct DispatchKey {
-  uintptr_t context = 0;
+  unsigned long long context_id = 0;
   Layout layout = Layout::normal;
   int64_t heuristic_m = 0, n = 0, k = 0, groups = 0;
   int num_sms = 0, smem_per_block = 0;
-  bool check_indices = false;   // FP8GEMM_CHECK_INDICES, contiguous only
-  std::string config_override;  // FP8GEMM_CONFIG
+  const api::GemmSettings* settings = nullptr;  // one object per distinct value (api::gemm_settings)
   bool operator==(const DispatchKey&) const = default;
 };
 
 struct DispatchKeyHash {
   size_t operator()(const DispatchKey& key) const {
-    size_t h = std::hash<std::string>{}(key.config_override);
-    for (int64_t v : {static_cast<int64_t>(key.context), static_cast<int64_t>(key.layout), key.heuristic_m, key.n,
-                      key.k, key.groups, int64_t{key.num_sms}, int64_t{key.smem_per_block},
-                      int64_t{key.check_indices}})
+    size_t h = std::hash<const void*>{}(key.settings);
+    for (int64_t v : {static_cast<int64_t>(key.context_id), static_cast<int64_t>(key.layout), key.heuristic_m,
+                      key.n, key.k, key.groups, int64_t{key.num_sms}, int64_t{key.smem_per_block}})
       api::hash_mix(h, std::hash<int64_t>{}(v));
     return h;
   }
@@ -168,8 +168,8 @@ Dispatch make_dispatch(const DispatchKey& key, const heuristics::DeviceFacts& fa
   Dispatch out;
   KernelConfig& c = out.config;
   c = heuristics::choose_config({key.layout, key.heuristic_m, key.n, key.k, key.groups}, facts);
-  override_config(c, facts, key.config_override);
-  c.check_indices = key.check_indices;
+  override_config(c, facts, key.settings->config);
+  c.check_indices = key.layout == Layout::contiguous && key.settings->check_indices;
   out.kernel = kernel_for(c);
   out.grid = static_cast<unsigned>(c.num_sms);
   if (c.cluster > 1) {
@@ -180,31 +180,28 @@ Dispatch make_dispatch(const DispatchKey& key, const heuristics::DeviceFacts& fa
   return out;
 }
 
-void run(const Launch& L) {
-  const runtime::DeviceInfo& dev = api::hopper_device();
+void run(const Launch& L, api::CallContext& context) {
+  const runtime::DeviceInfo& dev = api::hopper_device(context);
   if (L.rows == 0 || L.groups == 0) return;
 
   heuristics::DeviceFacts facts;
   const int requested = requested_sms.load();
   facts.num_sms = requested > 0 ? std::min(requested, dev.sm_count) : dev.sm_count;
   facts.smem_per_block = dev.smem_per_block_optin;
-  // The settings are read on every call (a getenv each), so a change takes effect on the next call.
-  const DispatchKey key{reinterpret_cast<uintptr_t>(runtime::current_context()),
-                        L.layout,
-                        L.heuristic_m,
-                        L.n,
-                        L.k,
-                        L.groups,
-                        facts.num_sms,
-                        facts.smem_per_block,
-                        L.layout == Layout::contiguous && env_flag("FP8GEMM_CHECK_INDICES"),
-                        env_value("FP8GEMM_CONFIG")};
+  const DispatchKey key{context.get().id, L.layout, L.heuristic_m, L.n, L.k, L.groups, facts.num_sms,
+                        facts.smem_per_block, &api::gemm_settings()};
   const CUstream stream = reinterpret_cast<CUstream>(L.stream);
-  Dispatch dispatch;
-  if (!dispatches().find(key, dispatch)) {
-    dispatch = make_dispatch(key, facts, stream);
-    dispatches().insert(key, dispatch);
+  // The thread's previous dispatch first: a layer called again and again skips the shared map's lock.
+  thread_local std::optional<std::pair<DispatchKey, Dispatch>> last;
+  if (!last || !(last->first == key)) {
+    Dispatch found;
+    if (!dispatches().find(key, found)) {
+      found = make_dispatch(key, facts, stream);
+      dispatches().insert(key, found);
+    }
+    last.emplace(key, found);
   }
+  const Dispatch& dispatch = last->second;
   const KernelConfig& c = dispatch.config;
 
   const int64_t a_rows = L.layout == Layout::masked ? L.groups * L.rows : L.rows;
@@ -245,10 +242,9 @@ void run(const Launch& L) {
 }
 
 // Checks shared by the three layouts. `g` is the group count (0 = no group dimension).
-// `current_device`: see api::check_on_device (-1 until looked up, shared by the call's checks).
 void check_operands(const TensorView& a, const TensorView& sa, const TensorView& b, const TensorView& sb,
                     const TensorView& d, int64_t g, bool grouped_a, int64_t m, int64_t n, int64_t k,
-                    int& current_device) {
+                    api::CallContext& context) {
   const int64_t kb = ceil_div(k, 128), nb = ceil_div(n, 128);
   api::check_problem(n, k);
   if (grouped_a) {
@@ -290,15 +286,16 @@ void check_operands(const TensorView& a, const TensorView& sa, const TensorView&
   api::check_rows(d, "d", 8);
   api::check_alignment(d, "d", 16);
   for (auto [t, name] : {std::pair{&a, "a"}, {&sa, "sa"}, {&b, "b"}, {&sb, "sb"}, {&d, "d"}})
-    api::check_on_device(*t, name, current_device);
+    api::check_on_device(*t, name, context);
 }
 
-void check_index_tensor(const TensorView& t, const char* name, int64_t size, const char* dims, int& current_device) {
+void check_index_tensor(const TensorView& t, const char* name, int64_t size, const char* dims,
+                        api::CallContext& context) {
   api::check_dtype(t, name, DType::i32);
   api::check_shape(t, name, {size}, dims);
   api::check_contiguous(t, name);
   api::check_alignment(t, name, 4);
-  api::check_on_device(t, name, current_device);
+  api::check_on_device(t, name, context);
 }
 
 }  // namespace
@@ -308,9 +305,9 @@ void fp8_gemm_nt(const TensorView& a, const TensorView& sa, const TensorView& b,
   if (a.ndim != 2) throw Error("a: must have 2 dimensions [M, K], got " + api::shape_string(a));
   if (b.ndim != 2) throw Error("b: must have 2 dimensions [N, K], got " + api::shape_string(b));
   const int64_t m = a.shape[0], k = a.shape[1], n = b.shape[0];
-  int current_device = -1;
-  check_operands(a, sa, b, sb, d, 0, false, m, n, k, current_device);
-  run({Layout::normal, &a, &sa, &b, &sb, &d, m, 1, n, k, m, nullptr, nullptr, stream});
+  api::CallContext context;
+  check_operands(a, sa, b, sb, d, 0, false, m, n, k, context);
+  run({Layout::normal, &a, &sa, &b, &sb, &d, m, 1, n, k, m, nullptr, nullptr, stream}, context);
 }
 
 void m_grouped_fp8_gemm_nt_contiguous(const TensorView& a, const TensorView& sa, const TensorView& b,
@@ -320,11 +317,12 @@ void m_grouped_fp8_gemm_nt_contiguous(const TensorView& a, const TensorView& sa,
   if (b.ndim != 3) throw Error("b: must have 3 dimensions [G, N, K], got " + api::shape_string(b));
   const int64_t m = a.shape[0], k = a.shape[1], g = b.shape[0], n = b.shape[1];
   if (g < 1) throw Error("b: the group count (b.shape[0]) must be at least 1");
-  int current_device = -1;
-  check_operands(a, sa, b, sb, d, g, false, m, n, k, current_device);
-  check_index_tensor(m_indices, "m_indices", m, "[M]", current_device);
+  api::CallContext context;
+  check_operands(a, sa, b, sb, d, g, false, m, n, k, context);
+  check_index_tensor(m_indices, "m_indices", m, "[M]", context);
   run({Layout::contiguous, &a, &sa, &b, &sb, &d, m, g, n, k, m, static_cast<const int*>(m_indices.data), nullptr,
-       stream});
+       stream},
+      context);
 }
 
 void m_grouped_fp8_gemm_nt_masked(const TensorView& a, const TensorView& sa, const TensorView& b,
@@ -334,12 +332,13 @@ void m_grouped_fp8_gemm_nt_masked(const TensorView& a, const TensorView& sa, con
   if (b.ndim != 3) throw Error("b: must have 3 dimensions [G, N, K], got " + api::shape_string(b));
   const int64_t g = a.shape[0], max_m = a.shape[1], k = a.shape[2], n = b.shape[1];
   if (expected_m < 0) throw Error("expected_m: must be >= 0, got " + std::to_string(expected_m));
-  int current_device = -1;
-  check_operands(a, sa, b, sb, d, g, true, max_m, n, k, current_device);
-  check_index_tensor(masked_m, "masked_m", g, "[G]", current_device);
+  api::CallContext context;
+  check_operands(a, sa, b, sb, d, g, true, max_m, n, k, context);
+  check_index_tensor(masked_m, "masked_m", g, "[G]", context);
   const int64_t hint = std::clamp<int64_t>(expected_m, 1, std::max<int64_t>(max_m, 1));
   run({Layout::masked, &a, &sa, &b, &sb, &d, max_m, g, n, k, hint, nullptr, static_cast<const int*>(masked_m.data),
-       stream});
+       stream},
+      context);
 }
 
 void set_num_sms(int num_sms) {

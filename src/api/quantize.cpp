@@ -116,7 +116,7 @@ bool vectorizable(const QuantizeParams& p, DType input) {
 // A variant's kernel in a context, kept after its first call: a warm call does one look-up instead of
 // building the kernel name and going through the kernel and module caches.
 struct KernelKey {
-  uintptr_t context = 0;
+  unsigned long long context_id = 0;  // runtime::ContextInfo::id
   QuantizeKind kind = QuantizeKind::per_token;
   DType input = DType::bf16;
   bool vectorized = false;
@@ -125,7 +125,7 @@ struct KernelKey {
 
 struct KernelKeyHash {
   size_t operator()(const KernelKey& key) const {
-    size_t h = std::hash<uintptr_t>{}(key.context);
+    size_t h = std::hash<unsigned long long>{}(key.context_id);
     api::hash_mix(h, static_cast<size_t>(key.kind));
     api::hash_mix(h, static_cast<size_t>(key.input));
     api::hash_mix(h, key.vectorized ? 1 : 0);
@@ -135,7 +135,7 @@ struct KernelKeyHash {
 
 CUfunction kernel_for(const QuantizeVariant& v) {
   static api::Memo<KernelKey, CUfunction, KernelKeyHash> kernels;
-  const KernelKey key{reinterpret_cast<uintptr_t>(runtime::current_context()), v.kind, v.input, v.vectorized};
+  const KernelKey key{runtime::current_context_info().id, v.kind, v.input, v.vectorized};
   CUfunction kernel = nullptr;
   if (kernels.find(key, kernel)) return kernel;
   kernel = jit::get_kernel(jit::quantize_kernel_name(v), [&] { return jit::quantize_kernel_source(v); }, 0);
@@ -187,10 +187,10 @@ void cast_to_fp8(QuantizeKind kind, const TensorView& x, const TensorView& q, co
     check_scales(scales, {e.batches, row_groups, col_blocks}, batched,
                  batched ? "[G, ceil(N/128), ceil(K/128)]" : "[ceil(N/128), ceil(K/128)]");
   }
-  int current_device = -1;  // looked up once for the three (api::check_on_device)
+  api::CallContext context;
   for (auto [t, name] : {std::pair{&x, x_name}, {&q, "q"}, {&scales, "scales"}})
-    api::check_on_device(*t, name, current_device);
-  api::hopper_device();
+    api::check_on_device(*t, name, context);
+  api::hopper_device(context);
   if (e.batches == 0 || e.rows == 0 || e.cols == 0) return;
   launch(kind, x.dtype, make_params(x, q, scales, e, pow2_scales), e, stream);
 }

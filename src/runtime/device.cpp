@@ -7,10 +7,11 @@
 
 namespace fp8gemm::runtime {
 
-const DeviceInfo& current_device_info() {
+namespace {
+
+const DeviceInfo& device_info(CUdevice dev) {
   static std::mutex mutex;
   static std::map<CUdevice, DeviceInfo> infos;
-  const CUdevice dev = current_device();
   std::lock_guard<std::mutex> lock(mutex);
   auto it = infos.find(dev);
   if (it != infos.end()) return it->second;
@@ -26,6 +27,25 @@ const DeviceInfo& current_device_info() {
   check(d.DeviceGetAttribute(&info.smem_per_block_optin, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, dev),
         "cuDeviceGetAttribute");
   return infos.emplace(dev, info).first->second;
+}
+
+}  // namespace
+
+const DeviceInfo& current_device_info() { return device_info(current_device()); }
+
+ContextInfo current_context_info() {
+  // The thread's previous answer, kept while its context stays current: the device query and the
+  // locked map look-up then happen once per context instead of once per call.
+  thread_local ContextInfo last;
+  const CUcontext context = current_context();
+  unsigned long long id = 0;
+  check(driver().CtxGetId(context, &id), "cuCtxGetId");
+  if (last.device == nullptr || last.id != id) {
+    CUdevice dev = 0;
+    check(driver().CtxGetDevice(&dev), "cuCtxGetDevice");
+    last = ContextInfo{context, id, &device_info(dev)};
+  }
+  return last;
 }
 
 }  // namespace fp8gemm::runtime

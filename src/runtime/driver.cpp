@@ -81,6 +81,7 @@ Driver load_driver() {
   resolver.resolve(d.CtxGetCurrent, "cuCtxGetCurrent");
   resolver.resolve(d.CtxSetCurrent, "cuCtxSetCurrent");
   resolver.resolve(d.CtxGetDevice, "cuCtxGetDevice");
+  resolver.resolve(d.CtxGetId, "cuCtxGetId");
   resolver.resolve(d.StreamGetCtx, "cuStreamGetCtx");
   resolver.resolve(d.ModuleLoadData, "cuModuleLoadData");
   resolver.resolve(d.ModuleUnload, "cuModuleUnload");

@@ -19,6 +19,7 @@ struct Driver {
   decltype(&::cuCtxGetCurrent) CtxGetCurrent;
   decltype(&::cuCtxSetCurrent) CtxSetCurrent;
   decltype(&::cuCtxGetDevice) CtxGetDevice;
+  decltype(&::cuCtxGetId) CtxGetId;
   decltype(&::cuStreamGetCtx) StreamGetCtx;
   decltype(&::cuModuleLoadData) ModuleLoadData;
   decltype(&::cuModuleUnload) ModuleUnload;

@@ -12,10 +12,10 @@ import pytest
 import fp8gemm
 from fake_dlpack import FAKE_DEVICE, FakeCudaTensor
 
-# The names inference engines call (issue 5), plus the quantizers.
+# The names inference engines call (issue 5), plus the quantizers and reload_settings.
 PUBLIC = """fp8_gemm_nt m_grouped_fp8_gemm_nt_contiguous m_grouped_fp8_gemm_nt_masked set_num_sms get_num_sms
 get_m_alignment_for_contiguous_layout get_tma_aligned_size get_mn_major_tma_aligned_tensor
-per_token_cast_to_fp8 per_block_cast_to_fp8""".split()
+per_token_cast_to_fp8 per_block_cast_to_fp8 reload_settings""".split()
 
 
 def test_public_names_are_documented_functions():
