@@ -8,8 +8,8 @@
 //                                           stays a NaN of the same sign
 //
 // amax ignores NaN inputs. Both kernels are bandwidth-bound: every thread reads 16-byte vectors (all of
-// its loads issued before any is used; per block, a block ahead), the lanes of a group exchange their
-// maxima by warp shuffles, and the codes are written 4 or 8 bytes per thread, coalesced across the group. The "scalar" variants
+// its loads issued before any is used), the lanes of a group exchange their maxima by warp shuffles, and
+// the codes are written 4 or 8 bytes per thread, coalesced across the group. The "scalar" variants
 // (kVectorized = false) read and write element by element, for rows that are not 16-byte aligned.
 #pragma once
 
@@ -51,13 +51,6 @@ __device__ __forceinline__ float group_scale(float amax, int pow2_scales) {
   return scale;
 }
 
-// The address of element (row, col) of batch b of x.
-template <class In>
-__device__ __forceinline__ const u8* x_address(const QuantizeParams& p, int b, int row, int col) {
-  return static_cast<const u8*>(p.x) +
-         (static_cast<i64>(b) * p.x_stride_b + static_cast<i64>(row) * p.x_stride_r + col) * In::kBytes;
-}
-
 // The vector of row `row` (of batch b) starting at column `col`; zeros outside the tensor (they leave
 // every amax as it is).
 template <class In, bool kVectorized>
@@ -65,7 +58,8 @@ __device__ __forceinline__ void load_vector(const QuantizeParams& p, int b, int 
   constexpr int kVec = kQuantizeVectorBytes / In::kBytes;
   w[0] = w[1] = w[2] = w[3] = 0;
   if (row >= p.rows || col >= p.cols) return;
-  const u8* base = x_address<In>(p, b, row, col);
+  const u8* base = static_cast<const u8*>(p.x) +
+                   (static_cast<i64>(b) * p.x_stride_b + static_cast<i64>(row) * p.x_stride_r + col) * In::kBytes;
   if constexpr (kVectorized) {  // cols is a multiple of kVec: the vector is wholly inside the row
     ptx::ld_global_stream_v4(base, w);
   } else {
@@ -217,117 +211,47 @@ __device__ __forceinline__ void per_token(const QuantizeParams& p) {
   }
 }
 
-// Per block. A block's place: batch, row block, column block. Blocks are numbered column block fastest
-// (neighbouring CTAs read neighbouring columns of the same rows), then row block, then batch.
-struct BlockPlace {
-  int b, row_block, col_block;
-
-  __device__ __forceinline__ BlockPlace(u32 index, u32 row_blocks, u32 col_blocks)
-      : b(index / col_blocks / row_blocks),
-        row_block(index / col_blocks % row_blocks),
-        col_block(index % col_blocks) {}
-
-  // The place `step` blocks further (step given as a place), added digit by digit with carries: the
-  // block count itself may not fit an int, and a division per block would cost more than the block's
-  // bookkeeping.
-  __device__ __forceinline__ void advance(const BlockPlace& step, int row_blocks, int col_blocks) {
-    col_block += step.col_block;
-    const int col_carry = col_block >= col_blocks;
-    col_block -= col_carry * col_blocks;
-    row_block += step.row_block + col_carry;
-    const int row_carry = row_block >= row_blocks;
-    row_block -= row_carry * row_blocks;
-    b += step.b + row_carry;
-  }
-};
-
-// Grid: (min(blocks, SMs x per_block_ctas_per_sm), 1, 1) for the vectorized variant; a CTA takes blocks
-// blockIdx.x, blockIdx.x + gridDim.x, ... Each thread holds kPasses 16-byte vectors of a block (rows
-// threadIdx.x / kLanes + pass * kRowsPerPass). The block is reduced by shuffles and across warps through
-// shared memory, then converted and stored: nothing can be stored before the whole block is read, so
-// while a CTA reduces and stores one block, the next block's vectors are already on their way into its
-// shared memory (cp.async, one 16-byte slot per thread and pass: a thread reads back only what it copied
-// itself), and the SM always has loads in flight without a second register copy of a block (which would
-// halve the CTAs per SM). The scalar variant cannot copy 16-byte vectors; it loads each block straight
-// into registers and is launched with one CTA per block instead, so that other CTAs hide its loads.
+// Grid: (ceil(cols / 128), ceil(rows / 128), batches). A CTA takes one 128 x 128 block: all of it is
+// loaded into registers (kPasses vectors per thread), reduced by shuffles and across warps through
+// shared memory, then converted and stored.
 template <class In, bool kVectorized>
 __device__ __forceinline__ void per_block(const QuantizeParams& p) {
   constexpr int kVec = kQuantizeVectorBytes / In::kBytes;
   constexpr int kLanes = quantize_lanes_per_group(In::kBytes);
   constexpr int kRowsPerPass = kQuantizeThreads / kLanes;
-  constexpr int kPasses = per_block_passes(In::kBytes);
+  constexpr int kPasses = kQuantizeGroup / kRowsPerPass;
   constexpr int kWarps = kQuantizeThreads / 32;
-  // Two sets, used by alternate blocks: a set is rewritten two blocks later, after the __syncthreads of
-  // the block in between, which every thread reaches after reading it.
-  __shared__ float warp_amax[2][kWarps];
-  extern __shared__ __align__(16) u32 staged[];  // [kPasses][kQuantizeThreads][4]: per_block_stage_bytes
+  __shared__ float warp_amax[kWarps];
   const int lane = threadIdx.x % kLanes;
-  const int row_blocks = (p.rows + kQuantizeGroup - 1) / kQuantizeGroup;
-  const int col_blocks = (p.cols + kQuantizeGroup - 1) / kQuantizeGroup;
-  BlockPlace at(blockIdx.x, row_blocks, col_blocks);
-  if (at.b >= p.batches) return;
+  const int col_block = blockIdx.x, row_block = blockIdx.y;
+  const int col = col_block * kQuantizeGroup + lane * kVec;
+  const int b = blockIdx.z;
+  const int first_row = row_block * kQuantizeGroup + threadIdx.x / kLanes;
 
-  // This thread's slot of pass 0; pass i's is kSlotStride bytes further.
-  constexpr u32 kSlotStride = kQuantizeThreads * kQuantizeVectorBytes;
-  const u32 slot = smem_addr(staged) + threadIdx.x * kQuantizeVectorBytes;
+  u32 w[kPasses][4];
+#pragma unroll
+  for (int pass = 0; pass < kPasses; ++pass)
+    load_vector<In, kVectorized>(p, b, first_row + pass * kRowsPerPass, col, w[pass]);
 
-  // Copies the vectors of the block at `next` into this thread's slots (zeros outside the tensor).
-  auto stage = [&](const BlockPlace& next) {
-    if constexpr (kVectorized) {
-      const int col = next.col_block * kQuantizeGroup + lane * kVec;
-      const int first_row = next.row_block * kQuantizeGroup + threadIdx.x / kLanes;
-      const u8* src = x_address<In>(p, next.b, first_row, col);  // pass i's vector: i pass_bytes further
-      const i64 pass_bytes = kRowsPerPass * p.x_stride_r * In::kBytes;
+  float amax = 0.0f;
 #pragma unroll
-      for (int pass = 0; pass < kPasses; ++pass) {
-        const bool inside = first_row + pass * kRowsPerPass < p.rows && col < p.cols;
-        ptx::cp_async_16(slot + pass * kSlotStride, inside ? src + pass * pass_bytes : p.x, inside);
-      }
-    }
-  };
+  for (int pass = 0; pass < kPasses; ++pass) amax = vector_amax<In>(w[pass], amax);
+#pragma unroll
+  for (int mask = 16; mask > 0; mask /= 2) amax = ptx::max_f32(amax, ptx::shfl_xor(amax, mask));
+  if (threadIdx.x % 32 == 0) warp_amax[threadIdx.x / 32] = amax;
+  __syncthreads();
+  amax = warp_amax[0];
+#pragma unroll
+  for (int i = 1; i < kWarps; ++i) amax = ptx::max_f32(amax, warp_amax[i]);
+  const float scale = group_scale(amax, p.pow2_scales);
+  if (threadIdx.x == 0) ptx::st_global_f32(scale_address(p, b, row_block, col_block), scale);
+  const Divisor divisor(scale);
 
-  stage(at);
-  const BlockPlace step(gridDim.x, row_blocks, col_blocks);
-  for (int parity = 0;; parity ^= 1) {
-    const int col = at.col_block * kQuantizeGroup + lane * kVec;
-    const int first_row = at.row_block * kQuantizeGroup + threadIdx.x / kLanes;
-    u32 w[kPasses][4];
-    if constexpr (kVectorized) ptx::cp_async_wait_all();
 #pragma unroll
-    for (int pass = 0; pass < kPasses; ++pass) {
-      if constexpr (kVectorized)
-        ptx::ld_shared_v4(slot + pass * kSlotStride, w[pass]);
-      else
-        load_vector<In, false>(p, at.b, first_row + pass * kRowsPerPass, col, w[pass]);
-    }
-
-    float amax = 0.0f;
-#pragma unroll
-    for (int pass = 0; pass < kPasses; ++pass) amax = vector_amax<In>(w[pass], amax);
-#pragma unroll
-    for (int mask = 16; mask > 0; mask /= 2) amax = ptx::max_f32(amax, ptx::shfl_xor(amax, mask));
-    if (threadIdx.x % 32 == 0) warp_amax[parity][threadIdx.x / 32] = amax;
-    __syncthreads();
-    // The slots are refilled only now: the barrier orders this thread's reads of them before the copies.
-    BlockPlace next = at;
-    next.advance(step, row_blocks, col_blocks);
-    const bool more = next.b < p.batches;
-    if (more) stage(next);
-
-    amax = warp_amax[parity][0];
-#pragma unroll
-    for (int i = 1; i < kWarps; ++i) amax = ptx::max_f32(amax, warp_amax[parity][i]);
-    const float scale = group_scale(amax, p.pow2_scales);
-    if (threadIdx.x == 0) ptx::st_global_f32(scale_address(p, at.b, at.row_block, at.col_block), scale);
-    const Divisor divisor(scale);
-#pragma unroll
-    for (int pass = 0; pass < kPasses; ++pass) {
-      u32 codes[kVec / 4];
-      vector_codes<In>(w[pass], divisor, codes);
-      store_codes<In, kVectorized>(p, at.b, first_row + pass * kRowsPerPass, col, codes);
-    }
-    if (!more) break;
-    at = next;
+  for (int pass = 0; pass < kPasses; ++pass) {
+    u32 codes[kVec / 4];
+    vector_codes<In>(w[pass], divisor, codes);
+    store_codes<In, kVectorized>(p, b, first_row + pass * kRowsPerPass, col, codes);
   }
 }
 

@@ -10,7 +10,7 @@ struct QuantizeParams {
   const void* x;
   void* q;
   float* scales;
-  int batches, rows, cols;            // batches (per block; per token takes gridDim.z), M (or N) and K
+  int rows, cols;                     // per batch: M (or N) and K
   long long x_stride_b, x_stride_r;   // elements of x; the column stride is 1
   long long q_stride_b, q_stride_r;   // bytes of q; the column stride is 1
   // scales[b * s_stride_b + r * s_stride_r + c * s_stride_c] for row r (per token) or row block r (per
@@ -35,17 +35,5 @@ constexpr int kPerTokenPasses = 2;
 constexpr int per_token_tile_rows(int element_bytes) {
   return kQuantizeThreads / quantize_lanes_per_group(element_bytes) * kPerTokenPasses;
 }
-
-// Per block: a thread holds per_block_passes vectors of a 128 x 128 block (8 for 2-byte inputs, 16 for
-// FP32), and stages as many of the next block in shared memory (per_block_stage_bytes per CTA). The grid
-// is per_block_ctas_per_sm CTAs per SM (the kernel's __launch_bounds__ minimum: at most 64 or 128
-// registers), each walking the blocks with a stride of the grid.
-constexpr int per_block_passes(int element_bytes) {
-  return kQuantizeGroup / (kQuantizeThreads / quantize_lanes_per_group(element_bytes));
-}
-constexpr int per_block_stage_bytes(int element_bytes) {
-  return kQuantizeThreads * per_block_passes(element_bytes) * kQuantizeVectorBytes;
-}
-constexpr int per_block_ctas_per_sm(int element_bytes) { return element_bytes == 4 ? 2 : 4; }
 
 }  // namespace fp8gemm

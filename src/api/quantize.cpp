@@ -1,7 +1,6 @@
 // The quantization entry points: argument checks, then the kernel variant for the input's dtype and
 // alignment, launched on the caller's stream.
 #include <algorithm>
-#include <limits>
 #include <span>
 
 #include "../../kernels/fp8gemm/quantize_params.h"
@@ -92,7 +91,6 @@ QuantizeParams make_params(const TensorView& x, const TensorView& q, const Tenso
   p.x = x.data;
   p.q = q.data;
   p.scales = static_cast<float*>(s.data);
-  p.batches = static_cast<int>(e.batches);
   p.rows = static_cast<int>(e.rows);
   p.cols = static_cast<int>(e.cols);
   p.x_stride_b = batched ? stride_of(x, 0) : 0;
@@ -135,43 +133,31 @@ struct KernelKeyHash {
   }
 };
 
-// Dynamic shared memory of a variant: per block, the vectorized kernel's staging slots for the next block.
-int stage_bytes(const QuantizeVariant& v) {
-  return v.kind == QuantizeKind::per_block && v.vectorized ? per_block_stage_bytes(dtype_size(v.input)) : 0;
-}
-
 CUfunction kernel_for(const QuantizeVariant& v) {
   static api::Memo<KernelKey, CUfunction, KernelKeyHash> kernels;
   const KernelKey key{runtime::current_context_info().id, v.kind, v.input, v.vectorized};
   CUfunction kernel = nullptr;
   if (kernels.find(key, kernel)) return kernel;
-  kernel = jit::get_kernel(jit::quantize_kernel_name(v), [&] { return jit::quantize_kernel_source(v); }, stage_bytes(v));
+  kernel = jit::get_kernel(jit::quantize_kernel_name(v), [&] { return jit::quantize_kernel_source(v); }, 0);
   kernels.insert(key, kernel);
   return kernel;
 }
 
-void launch(QuantizeKind kind, DType input, QuantizeParams params, const Extents& e, int sm_count, Stream stream) {
+void launch(QuantizeKind kind, DType input, QuantizeParams params, const Extents& e, Stream stream) {
   const QuantizeVariant variant{kind, input, vectorizable(params, input)};
   const CUfunction kernel = kernel_for(variant);
   const int64_t col_blocks = ceil_div(e.cols, kQuantizeGroup);
   CUlaunchConfig config{};
-  config.gridDimY = config.gridDimZ = 1;
   if (kind == QuantizeKind::per_token) {
     // Column groups along x (neighbouring CTAs read neighbouring columns); the kernel loops over row
     // tiles beyond what gridDim.y holds.
     config.gridDimX = static_cast<unsigned>(col_blocks);
     config.gridDimY = static_cast<unsigned>(std::min(ceil_div(e.rows, per_token_tile_rows(dtype_size(input))), kMaxGridYZ));
-    config.gridDimZ = static_cast<unsigned>(e.batches);
   } else {
-    // The kernel walks the blocks with a stride of the grid. Vectorized, each CTA has the next block in
-    // flight while it converts one: a grid of the CTAs that fit at once. Scalar, one CTA per block (up
-    // to the grid's limit), so that the CTAs waiting for their loads hide each other's conversions.
-    const int64_t blocks = e.batches * ceil_div(e.rows, kQuantizeGroup) * col_blocks;
-    const int64_t ctas = variant.vectorized ? int64_t{sm_count} * per_block_ctas_per_sm(dtype_size(input))
-                                            : int64_t{std::numeric_limits<int>::max()};
-    config.gridDimX = static_cast<unsigned>(std::min(blocks, ctas));
+    config.gridDimX = static_cast<unsigned>(col_blocks);
+    config.gridDimY = static_cast<unsigned>(ceil_div(e.rows, kQuantizeGroup));
   }
-  config.sharedMemBytes = static_cast<unsigned>(stage_bytes(variant));
+  config.gridDimZ = static_cast<unsigned>(e.batches);
   config.blockDimX = kQuantizeThreads;
   config.blockDimY = config.blockDimZ = 1;
   config.hStream = reinterpret_cast<CUstream>(stream);
@@ -188,6 +174,10 @@ void cast_to_fp8(QuantizeKind kind, const TensorView& x, const TensorView& q, co
   const bool batched = x.ndim == 3;
   const int64_t col_blocks = ceil_div(e.cols, kQuantizeGroup);
   const int64_t row_groups = per_token ? e.rows : ceil_div(e.rows, kQuantizeGroup);
+  // Per block, the grid's y dimension holds the N blocks (per token loops over its row tiles instead).
+  if (!per_token && row_groups > kMaxGridYZ)
+    throw Error(std::string(x_name) + ": N must be at most " + std::to_string(kMaxGridYZ * kQuantizeGroup) + " (" +
+                std::to_string(kMaxGridYZ) + " groups of 128), got " + std::to_string(e.rows));
   if (per_token) {
     check_output(q, e, batched, batched ? "[G, M, K]" : "[M, K]");
     check_scales(scales, {e.batches, row_groups, col_blocks}, batched,
@@ -200,9 +190,9 @@ void cast_to_fp8(QuantizeKind kind, const TensorView& x, const TensorView& q, co
   api::CallContext context;
   for (auto [t, name] : {std::pair{&x, x_name}, {&q, "q"}, {&scales, "scales"}})
     api::check_on_device(*t, name, context);
-  const int sm_count = api::hopper_device(context).sm_count;
+  api::hopper_device(context);
   if (e.batches == 0 || e.rows == 0 || e.cols == 0) return;
-  launch(kind, x.dtype, make_params(x, q, scales, e, pow2_scales), e, sm_count, stream);
+  launch(kind, x.dtype, make_params(x, q, scales, e, pow2_scales), e, stream);
 }
 
 }  // namespace

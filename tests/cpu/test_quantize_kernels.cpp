@@ -100,6 +100,9 @@ TEST(QuantizeArguments, PerBlockRulesNameTheArgument) {
                "scales: must have shape [ceil(N/128), ceil(K/128)] = [3, 2], got [300, 2]");
   expect_error(cast(view(DType::bf16, {2, 300, 200}), view(DType::e4m3, {300, 200}), view(DType::f32, {2, 3, 2})),
                "q: must have shape [G, N, K] = [2, 300, 200], got [300, 200]");
+  expect_error(cast(view(DType::bf16, {65536 * 128, 16}), view(DType::e4m3, {65536 * 128, 16}),
+                    view(DType::f32, {65536, 1})),
+               "w: N must be at most 8388480");
 }
 
 }  // namespace

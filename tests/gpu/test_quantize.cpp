@@ -82,19 +82,6 @@ TEST_F(Quantize, BatchedInputsQuantizeEachGroup) {
       }
 }
 
-// More blocks than the per-block grid holds (132 SMs: 528 CTAs for 2-byte inputs, 264 for FP32), so each
-// CTA walks several blocks, and its stride (as batch, row block, column block) carries across columns,
-// rows and batches: 20 batches of 5 x 7 blocks, the last row and column blocks partial.
-TEST_F(Quantize, PerBlockCtasWalkBlocksAcrossBatches) {
-  uint64_t seed = 450;
-  for (DType dtype : kDtypes) {
-    QuantizeCase c{QuantizeKind::per_block, dtype, 20, 600, 840};
-    c.scales = seed % 2 == 0 ? ScaleLayout::mn_major : ScaleLayout::row_major;
-    c.pow2_scales = seed % 2 == 0;
-    expect_exact(c, seed++);
-  }
-}
-
 TEST_F(Quantize, NanNegativeZeroAndSubnormalInputs) {
   uint64_t seed = 400;
   for (QuantizeKind kind : {QuantizeKind::per_token, QuantizeKind::per_block})

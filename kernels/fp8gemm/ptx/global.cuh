@@ -1,6 +1,5 @@
 // Global-memory accesses of the streaming kernels (quantization): read-only loads that bypass L1 (each
-// byte is read once), also as asynchronous copies into shared memory, and plain stores (the GEMM reads
-// the results next, from L2 where they fit).
+// byte is read once) and plain stores (the GEMM reads the results next, from L2 where they fit).
 #pragma once
 
 #include "fp8gemm/ptx/types.cuh"
@@ -24,23 +23,6 @@ __device__ __forceinline__ u32 ld_global_stream_u32(const void* p) {
   u32 v;
   asm volatile("ld.global.nc.L1::no_allocate.u32 %0, [%1];" : "=r"(v) : "l"(p));
   return v;
-}
-
-// 16 bytes global -> shared (a shared-space address), asynchronously, through L2 only (each byte is read
-// once); with `valid` false the destination is zero-filled and nothing is read. Both 16-byte aligned.
-__device__ __forceinline__ void cp_async_16(u32 dst, const void* src, bool valid) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(dst), "l"(src), "r"(valid ? 16 : 0) : "memory");
-}
-
-// Wait until this thread's cp.async copies have landed (they are then visible to this thread).
-__device__ __forceinline__ void cp_async_wait_all() { asm volatile("cp.async.wait_all;" ::: "memory"); }
-
-// 16 bytes of shared memory (a shared-space address, 16-byte aligned). Volatile: it stays after the
-// cp.async wait.
-__device__ __forceinline__ void ld_shared_v4(u32 address, u32 (&v)[4]) {
-  asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];"
-               : "=r"(v[0]), "=r"(v[1]), "=r"(v[2]), "=r"(v[3])
-               : "r"(address));
 }
 
 __device__ __forceinline__ void st_global_u8(void* p, u32 v) {
