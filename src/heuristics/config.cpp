@@ -120,13 +120,13 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
       break;
     }
   }
-  // 128x256 tiles overlap each K block's first part with the previous block's last (kernel
-  // template kAcrossRun), in straight-line runs of K blocks. Timed in turn against the same tile without
-  // it (H200, 2026-11-26, bench/results/2026-11-26-h200-cross-boundary.md): contiguous in runs of 4
-  // 1.07-1.08x on all four suite shapes (runs of 2: 1.03-1.05x); normal and masked in runs of 2
-  // 1.00-1.02x (runs of 4: 0.99-1.03x). 192-wide tiles have not been measured with it and keep 0.
-  if (best.block_m == 128 && best.block_n == 256 && best.stages >= 2)
-    best.across_run = p.layout == Layout::contiguous ? 4 : 2;
+  // Contiguous 128x256 tiles overlap each K block's first part with the previous block's last (kernel
+  // template kAcrossRun), in straight-line runs of 4 K blocks: 1.07-1.08x over none on all four suite
+  // shapes, timed in turn on an H100 and an H200 (bench/results/2026-11-26-h100-overlap.md). On normal
+  // and masked shapes, even normal M=32768 N=4096 K=7168, runs of 2 or 4 measured within 1% of none on
+  // the H100, so they keep none. 192-wide tiles have not been measured with it.
+  if (p.layout == Layout::contiguous && best.block_m == 128 && best.block_n == 256 && best.stages >= 2)
+    best.across_run = 4;
   set_derived_fields(best, dev);
   return best;
 }
