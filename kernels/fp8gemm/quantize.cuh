@@ -147,7 +147,8 @@ __device__ __forceinline__ void vector_codes(const u32 (&w)[4], const Divisor& d
   }
 }
 
-template <class In, bool kVectorized>
+// kEvictFirst: the codes are not read again soon (weights: see ptx/global.cuh).
+template <class In, bool kVectorized, bool kEvictFirst>
 __device__ __forceinline__ void store_codes(const QuantizeParams& p, int b, int row, int col,
                                             const u32 (&codes)[kQuantizeVectorBytes / In::kBytes / 4]) {
   constexpr int kVec = kQuantizeVectorBytes / In::kBytes;
@@ -158,9 +159,15 @@ __device__ __forceinline__ void store_codes(const QuantizeParams& p, int b, int 
     for (int i = 0; i < kVec; ++i)
       if (col + i < p.cols) ptx::st_global_u8(base + i, (codes[i / 4] >> (8 * (i % 4))) & 0xffu);
   } else if constexpr (kVec == 8) {
-    ptx::st_global_v2(base, codes[0], codes[1]);
+    if constexpr (kEvictFirst)
+      ptx::st_global_cs_v2(base, codes[0], codes[1]);
+    else
+      ptx::st_global_v2(base, codes[0], codes[1]);
   } else {
-    ptx::st_global_u32(base, codes[0]);
+    if constexpr (kEvictFirst)
+      ptx::st_global_cs_u32(base, codes[0]);
+    else
+      ptx::st_global_u32(base, codes[0]);
   }
 }
 
@@ -205,7 +212,7 @@ __device__ __forceinline__ void per_token(const QuantizeParams& p) {
         if (lane == 0) ptx::st_global_f32(scale_address(p, b, row, col_block), scale);
         u32 codes[kVec / 4];
         vector_codes<In>(w[pass], Divisor(scale), codes);
-        store_codes<In, kVectorized>(p, b, row, col, codes);
+        store_codes<In, kVectorized, false>(p, b, row, col, codes);
       }
     }
   }
@@ -218,9 +225,10 @@ template <class In, bool kVectorized>
 __device__ __forceinline__ void per_block(const QuantizeParams& p) {
   constexpr int kVec = kQuantizeVectorBytes / In::kBytes;
   constexpr int kLanes = quantize_lanes_per_group(In::kBytes);
-  constexpr int kRowsPerPass = kQuantizeThreads / kLanes;
+  constexpr int kThreads = per_block_threads(kVectorized);
+  constexpr int kRowsPerPass = kThreads / kLanes;
   constexpr int kPasses = kQuantizeGroup / kRowsPerPass;
-  constexpr int kWarps = kQuantizeThreads / 32;
+  constexpr int kWarps = kThreads / 32;
   __shared__ float warp_amax[kWarps];
   const int lane = threadIdx.x % kLanes;
   const int col_block = blockIdx.x, row_block = blockIdx.y;
@@ -251,7 +259,7 @@ __device__ __forceinline__ void per_block(const QuantizeParams& p) {
   for (int pass = 0; pass < kPasses; ++pass) {
     u32 codes[kVec / 4];
     vector_codes<In>(w[pass], divisor, codes);
-    store_codes<In, kVectorized>(p, b, first_row + pass * kRowsPerPass, col, codes);
+    store_codes<In, kVectorized, true>(p, b, first_row + pass * kRowsPerPass, col, codes);
   }
 }
 

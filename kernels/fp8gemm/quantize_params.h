@@ -20,7 +20,12 @@ struct QuantizeParams {
 };
 
 constexpr int kQuantizeGroup = 128;    // columns per scale group (and rows per block)
-constexpr int kQuantizeThreads = 256;  // threads per CTA of either kernel
+constexpr int kQuantizeThreads = 256;  // threads per CTA of the per-token kernel (and the scalar per-block one)
+// Per block: a CTA takes one 128 x 128 block. The vectorized kernel runs 512 threads of 4 vectors each
+// rather than 256 of 8: twice the warps reduce, convert and store a block once it has arrived, 80.2-80.7%
+// of the copy bandwidth against 78.9-79.3% on the H100 (bench/results/2026-11-26-h100-final.md). The
+// scalar one keeps 256 (at 512, ptxas spills inside the division's slow-path subroutine).
+constexpr int per_block_threads(bool vectorized) { return vectorized ? 512 : kQuantizeThreads; }
 constexpr int kQuantizeVectorBytes = 16;
 
 // Every thread handles one 16-byte vector of a row per pass. Lanes per 128-column group: 16 for 2-byte

@@ -158,7 +158,7 @@ void launch(QuantizeKind kind, DType input, QuantizeParams params, const Extents
     config.gridDimY = static_cast<unsigned>(ceil_div(e.rows, kQuantizeGroup));
   }
   config.gridDimZ = static_cast<unsigned>(e.batches);
-  config.blockDimX = kQuantizeThreads;
+  config.blockDimX = static_cast<unsigned>(jit::quantize_threads(variant));
   config.blockDimY = config.blockDimZ = 1;
   config.hStream = reinterpret_cast<CUstream>(stream);
   void* args[] = {&params};

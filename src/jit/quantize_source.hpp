@@ -17,6 +17,9 @@ struct QuantizeVariant {
   bool vectorized = true;     // 16-byte loads (rows 16-byte aligned) or element-by-element accesses
 };
 
+// Threads per CTA of a variant's kernel (its __launch_bounds__ and the launch's block size).
+int quantize_threads(const QuantizeVariant& v);
+
 // The extern "C" entry point of a variant, e.g. "fp8gemm_quantize_per_token_bf16_vector".
 std::string quantize_kernel_name(const QuantizeVariant& v);
 std::string quantize_kernel_source(const QuantizeVariant& v);

@@ -1,5 +1,6 @@
 // Global-memory accesses of the streaming kernels (quantization): read-only loads that bypass L1 (each
-// byte is read once) and plain stores (the GEMM reads the results next, from L2 where they fit).
+// byte is read once), plain stores where the GEMM reads the results next, from L2 where they fit
+// (activations, per token), and evict-first stores (.cs) where it does not (weights, per block).
 #pragma once
 
 #include "fp8gemm/ptx/types.cuh"
@@ -36,6 +37,15 @@ __device__ __forceinline__ void st_global_u32(void* p, u32 v) {
 // 8 bytes; p 8-byte aligned.
 __device__ __forceinline__ void st_global_v2(void* p, u32 lo, u32 hi) {
   asm volatile("st.global.v2.u32 [%0], {%1, %2};" ::"l"(p), "r"(lo), "r"(hi) : "memory");
+}
+
+// Evict-first (.cs): the line is not kept in L2 for a later reader.
+__device__ __forceinline__ void st_global_cs_u32(void* p, u32 v) {
+  asm volatile("st.global.cs.u32 [%0], %1;" ::"l"(p), "r"(v) : "memory");
+}
+
+__device__ __forceinline__ void st_global_cs_v2(void* p, u32 lo, u32 hi) {
+  asm volatile("st.global.cs.v2.u32 [%0], {%1, %2};" ::"l"(p), "r"(lo), "r"(hi) : "memory");
 }
 
 __device__ __forceinline__ void st_global_f32(float* p, float v) {
