@@ -6,8 +6,13 @@
 //            with prepared tensor maps and parameters: the driver's cost for this very kernel
 //   given    fp8_gemm_nt with every tensor's device given (as the Python package calls)
 //   queried  fp8_gemm_nt with the devices unknown (a driver pointer query per tensor)
+//   +encode  (added in session 7) relaunch after encoding the three tensor maps again, as every call does
+//   +context (added in session 7) the same after also asking the driver for the current context and its ID
+//            (runtime::current_context_info), as every call does
 // given - relaunch is fp8gemm's own work per call; relaunch - bare is what this kernel's launch costs the
-// driver over an empty one (dynamic shared memory above 48 KiB, 384 threads).
+// driver over an empty one (dynamic shared memory above 48 KiB, 384 threads); +encode and +context split
+// off the driver calls inside fp8gemm's work, so given - +context is what is left to the library's own
+// code (checks, settings, dispatch, parameters).
 // Build (device machine, after scripts/gpu-check has built build-gpu):
 //   /usr/bin/g++ -std=c++20 -O2 -I src -I include -I kernels -I tools -I /usr/local/cuda/include \
 //     bench/results/experiments-2026-11-25/18-hostcall-breakdown.cpp -o /tmp/breakdown -Lbuild-gpu/tools \
@@ -23,6 +28,7 @@
 #include "heuristics/config.hpp"
 #include "jit/kernel.hpp"
 #include "jit/kernel_source.hpp"
+#include "runtime/device.hpp"
 #include "runtime/driver.hpp"
 #include "runtime/tma.hpp"
 #include "support/timing.hpp"
@@ -74,9 +80,13 @@ int main() {
   const heuristics::KernelConfig c = heuristics::choose_config({Layout::normal, M, N, K, 1}, facts);
   const CUfunction kernel =
       jit::get_kernel(jit::gemm_kernel_name(c), [&] { return jit::gemm_kernel_source(c); }, c.smem_bytes);
-  const CUtensorMap tma_a = runtime::make_fp8_tile_map(a, M, K, K, c.block_m / c.cluster);
-  const CUtensorMap tma_b = runtime::make_fp8_tile_map(b, N, K, K, c.block_n);
-  const CUtensorMap tma_d = c.tma_store() ? runtime::make_bf16_tile_map(d, 1, M, N, N * 2, M * N * 2, 64) : CUtensorMap{};
+  CUtensorMap tma_a, tma_b, tma_d;
+  auto encode = [&] {
+    tma_a = runtime::make_fp8_tile_map(a, M, K, K, c.block_m / c.cluster);
+    tma_b = runtime::make_fp8_tile_map(b, N, K, K, c.block_n);
+    tma_d = c.tma_store() ? runtime::make_bf16_tile_map(d, 1, M, N, N * 2, M * N * 2, 64) : CUtensorMap{};
+  };
+  encode();
   GemmParams params{};
   params.m = static_cast<int>(M);
   params.groups = 1;
@@ -99,16 +109,18 @@ int main() {
   config.hStream = stream;
   config.attrs = &cluster;
   config.numAttrs = 1;
-  void* args[] = {const_cast<CUtensorMap*>(&tma_a), const_cast<CUtensorMap*>(&tma_b), const_cast<CUtensorMap*>(&tma_d),
-                  &params};
+  void* args[] = {&tma_a, &tma_b, &tma_d, &params};
   auto relaunch = [&] { runtime::check(runtime::driver().LaunchKernelEx(&config, kernel, args, nullptr), "relaunch"); };
   relaunch();
   cudaStreamSynchronize(stream);
 
-  std::vector<double> bare, direct, with_device, without_device;
+  std::vector<double> bare, direct, with_encode, with_context, with_device, without_device;
   for (int round = 0; round < 15; ++round) {
     bare.push_back(support::time_bare_launch_us(stream, 200));
     direct.push_back(support::time_host_call_us(relaunch, stream, 200));
+    with_encode.push_back(support::time_host_call_us([&] { encode(), relaunch(); }, stream, 200));
+    with_context.push_back(support::time_host_call_us(
+        [&] { (void)runtime::current_context_info(), encode(), relaunch(); }, stream, 200));
     with_device.push_back(support::time_host_call_us([&] { call(given); }, stream, 200));
     without_device.push_back(support::time_host_call_us([&] { call(queried); }, stream, 200));
   }
@@ -119,7 +131,9 @@ int main() {
   std::printf("host us per call, median of 15 rounds of 200 back-to-back calls (M=64 N=256 K=256, %s):\n",
               c.name().c_str());
   std::printf("  bare launch (empty kernel, our parameters) %.2f\n  relaunch of our kernel %.2f\n"
+              "  relaunch + three tensor-map encodes %.2f\n  relaunch + encodes + current context %.2f\n"
               "  fp8_gemm_nt, device given %.2f\n  fp8_gemm_nt, device queried %.2f\n",
-              median(bare), median(direct), median(with_device), median(without_device));
+              median(bare), median(direct), median(with_encode), median(with_context), median(with_device),
+              median(without_device));
   return 0;
 }
