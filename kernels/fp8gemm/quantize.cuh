@@ -159,15 +159,9 @@ __device__ __forceinline__ void store_codes(const QuantizeParams& p, int b, int 
     for (int i = 0; i < kVec; ++i)
       if (col + i < p.cols) ptx::st_global_u8(base + i, (codes[i / 4] >> (8 * (i % 4))) & 0xffu);
   } else if constexpr (kVec == 8) {
-    if constexpr (kEvictFirst)
-      ptx::st_global_cs_v2(base, codes[0], codes[1]);
-    else
-      ptx::st_global_v2(base, codes[0], codes[1]);
+    ptx::st_global_v2<kEvictFirst>(base, codes[0], codes[1]);
   } else {
-    if constexpr (kEvictFirst)
-      ptx::st_global_cs_u32(base, codes[0]);
-    else
-      ptx::st_global_u32(base, codes[0]);
+    ptx::st_global_u32<kEvictFirst>(base, codes[0]);
   }
 }
 

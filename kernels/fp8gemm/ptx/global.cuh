@@ -30,22 +30,22 @@ __device__ __forceinline__ void st_global_u8(void* p, u32 v) {
   asm volatile("st.global.u8 [%0], %1;" ::"l"(p), "r"(v) : "memory");
 }
 
+// kEvictFirst (.cs): the line is not kept in L2 for a later reader.
+template <bool kEvictFirst>
 __device__ __forceinline__ void st_global_u32(void* p, u32 v) {
-  asm volatile("st.global.u32 [%0], %1;" ::"l"(p), "r"(v) : "memory");
+  if constexpr (kEvictFirst)
+    asm volatile("st.global.cs.u32 [%0], %1;" ::"l"(p), "r"(v) : "memory");
+  else
+    asm volatile("st.global.u32 [%0], %1;" ::"l"(p), "r"(v) : "memory");
 }
 
 // 8 bytes; p 8-byte aligned.
+template <bool kEvictFirst>
 __device__ __forceinline__ void st_global_v2(void* p, u32 lo, u32 hi) {
-  asm volatile("st.global.v2.u32 [%0], {%1, %2};" ::"l"(p), "r"(lo), "r"(hi) : "memory");
-}
-
-// Evict-first (.cs): the line is not kept in L2 for a later reader.
-__device__ __forceinline__ void st_global_cs_u32(void* p, u32 v) {
-  asm volatile("st.global.cs.u32 [%0], %1;" ::"l"(p), "r"(v) : "memory");
-}
-
-__device__ __forceinline__ void st_global_cs_v2(void* p, u32 lo, u32 hi) {
-  asm volatile("st.global.cs.v2.u32 [%0], {%1, %2};" ::"l"(p), "r"(lo), "r"(hi) : "memory");
+  if constexpr (kEvictFirst)
+    asm volatile("st.global.cs.v2.u32 [%0], {%1, %2};" ::"l"(p), "r"(lo), "r"(hi) : "memory");
+  else
+    asm volatile("st.global.v2.u32 [%0], {%1, %2};" ::"l"(p), "r"(lo), "r"(hi) : "memory");
 }
 
 __device__ __forceinline__ void st_global_f32(float* p, float v) {
