@@ -420,10 +420,9 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           promote_scaled(acc[(kBlocks * kParts - 1) % 2], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f,
                          0.0f);
         };
-        constexpr int kRun = kAcrossRun > 0 ? kAcrossRun : 1;
-        constexpr int kRuns = kKBlocks / kRun, kRest = kKBlocks % kRun;
+        constexpr int kRuns = kKBlocks / kAcrossRun, kRest = kKBlocks % kAcrossRun;
 #pragma unroll 1
-        for (int r = 0; r < kRuns; ++r) run(IntTag<kRun>{});
+        for (int r = 0; r < kRuns; ++r) run(IntTag<kAcrossRun>{});
         if constexpr (kRest > 0) run(IntTag<kRest>{});
       } else {
         for (int kb = 0; kb < kKBlocks; ++kb) k_block(IntTag<0>{});
