@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "heuristics/config.hpp"
 #include "shape_option.hpp"
 #include "support/benchmark.hpp"
 #include "support/cuda_check.hpp"
@@ -345,12 +346,10 @@ void add_bench_command(CLI::App& app) {
                   "checked like ours")
       ->check(CLI::Validator(
           [](std::string& v) -> std::string {
-            int bm = 0, bn = 0, st = 0, cl = 0;
-            char tail = 0;
-            int across = 0;
-            const int n = std::sscanf(v.c_str(), "%d,%d,%d,%d,%d%c", &bm, &bn, &st, &cl, &across, &tail);
-            return n == 4 || n == 5 ? std::string()
-                                    : "expected BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN] (integers), got " + v;
+            // The library's own reading of FP8GEMM_CONFIG: whether the values suit a shape is its call.
+            return heuristics::forced_config_fields(v).empty()
+                       ? "expected BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN] (integers), got " + v
+                       : std::string();
           },
           "BLOCK_M,BLOCK_N,STAGES,CLUSTER"));
   cmd->add_option("--sa-layout", options->sa_layout, "layout of the activation scales: mn-major or row-major")

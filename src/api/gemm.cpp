@@ -104,25 +104,8 @@ int resident_clusters(CUfunction kernel, const CUlaunchConfig& config, const Ker
 // the register-A tiles (BLOCK_N 192 and 256).
 void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, const std::string& v) {
   if (v.empty()) return;
-  // Comma-separated integers, nothing else.
-  std::vector<int> fields;
-  for (size_t pos = 0;;) {
-    size_t used = 0;
-    try {
-      fields.push_back(std::stoi(v.substr(pos), &used));
-    } catch (const std::exception&) {
-      fields.clear();
-      break;
-    }
-    pos += used;
-    if (pos == v.size()) break;
-    if (v[pos] != ',') {
-      fields.clear();
-      break;
-    }
-    ++pos;
-  }
-  if (fields.size() != 4 && fields.size() != 5)
+  const std::vector<int> fields = heuristics::forced_config_fields(v);
+  if (fields.empty())
     throw Error("FP8GEMM_CONFIG: expected BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN], got \"" + v + "\"");
   const int bm = fields[0], bn = fields[1], stages = fields[2], cluster = fields[3];
   const int across_run = fields.size() == 5 ? fields[4] : 0;

@@ -1,6 +1,7 @@
 #include "heuristics/config.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <numeric>
 #include <set>
 
@@ -129,6 +130,24 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
     best.across_run = 4;
   set_derived_fields(best, dev);
   return best;
+}
+
+std::vector<int> forced_config_fields(const std::string& text) {
+  std::vector<int> fields;
+  for (size_t pos = 0;;) {
+    size_t used = 0;
+    try {
+      fields.push_back(std::stoi(text.substr(pos), &used));
+    } catch (const std::exception&) {
+      return {};
+    }
+    pos += used;
+    if (pos == text.size()) break;
+    if (text[pos] != ',') return {};
+    ++pos;
+  }
+  if (fields.size() != 4 && fields.size() != 5) return {};
+  return fields;
 }
 
 std::vector<KernelConfig> configs_for_range(Layout layout, int64_t n, int64_t k, int64_t groups, int64_t m_min,

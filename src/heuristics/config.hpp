@@ -53,6 +53,10 @@ struct Problem {
 
 KernelConfig choose_config(const Problem& p, const DeviceFacts& dev);
 
+// The fields of an FP8GEMM_CONFIG value, BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN]: 4 or 5
+// comma-separated integers and nothing else; empty when the text is not that (the caller names the rule).
+std::vector<int> forced_config_fields(const std::string& text);
+
 // Every config choose_config can return for the layer (layout, n, k, groups) and m in [m_min, m_max]:
 // what an ahead-of-time compile must build.
 std::vector<KernelConfig> configs_for_range(Layout layout, int64_t n, int64_t k, int64_t groups,
