@@ -20,6 +20,7 @@
 #include "jit/kernel_source.hpp"
 #include "runtime/device.hpp"
 #include "runtime/driver.hpp"
+#include "runtime/launch.hpp"
 #include "runtime/tma.hpp"
 
 namespace fp8gemm {
@@ -128,21 +129,8 @@ void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, cons
 
 // The launch of config c over `grid` CTAs; `cluster` is the attribute it points to.
 CUlaunchConfig launch_config(const KernelConfig& c, unsigned grid, CUstream stream, CUlaunchAttribute& cluster) {
-  cluster = CUlaunchAttribute{};
-  cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
-  cluster.value.clusterDim.x = static_cast<unsigned>(c.cluster);
-  cluster.value.clusterDim.y = 1;
-  cluster.value.clusterDim.z = 1;
-  CUlaunchConfig config{};
-  config.gridDimX = grid;
-  config.gridDimY = config.gridDimZ = 1;
-  config.blockDimX = static_cast<unsigned>(c.threads());
-  config.blockDimY = config.blockDimZ = 1;
-  config.sharedMemBytes = static_cast<unsigned>(c.smem_bytes);
-  config.hStream = stream;
-  config.attrs = &cluster;
-  config.numAttrs = 1;
-  return config;
+  return runtime::cluster_launch_config(grid, static_cast<unsigned>(c.threads()), static_cast<unsigned>(c.smem_bytes),
+                                        static_cast<unsigned>(c.cluster), stream, cluster);
 }
 
 // The first call with `key`: the heuristic (or FP8GEMM_CONFIG), the kernel (JIT, cache, module load)

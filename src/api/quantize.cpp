@@ -133,9 +133,10 @@ struct KernelKeyHash {
   }
 };
 
-CUfunction kernel_for(const QuantizeVariant& v) {
+// `context_id`: the call's context (api::CallContext, looked up once for its checks and this).
+CUfunction kernel_for(const QuantizeVariant& v, unsigned long long context_id) {
   static api::Memo<KernelKey, CUfunction, KernelKeyHash> kernels;
-  const KernelKey key{runtime::current_context_info().id, v.kind, v.input, v.vectorized};
+  const KernelKey key{context_id, v.kind, v.input, v.vectorized};
   CUfunction kernel = nullptr;
   if (kernels.find(key, kernel)) return kernel;
   kernel = jit::get_kernel(jit::quantize_kernel_name(v), [&] { return jit::quantize_kernel_source(v); }, 0);
@@ -143,9 +144,10 @@ CUfunction kernel_for(const QuantizeVariant& v) {
   return kernel;
 }
 
-void launch(QuantizeKind kind, DType input, QuantizeParams params, const Extents& e, Stream stream) {
+void launch(QuantizeKind kind, DType input, QuantizeParams params, const Extents& e, Stream stream,
+            unsigned long long context_id) {
   const QuantizeVariant variant{kind, input, vectorizable(params, input)};
-  const CUfunction kernel = kernel_for(variant);
+  const CUfunction kernel = kernel_for(variant, context_id);
   const int64_t col_blocks = ceil_div(e.cols, kQuantizeGroup);
   CUlaunchConfig config{};
   if (kind == QuantizeKind::per_token) {
@@ -192,7 +194,7 @@ void cast_to_fp8(QuantizeKind kind, const TensorView& x, const TensorView& q, co
     api::check_on_device(*t, name, context);
   api::hopper_device(context);
   if (e.batches == 0 || e.rows == 0 || e.cols == 0) return;
-  launch(kind, x.dtype, make_params(x, q, scales, e, pow2_scales), e, stream);
+  launch(kind, x.dtype, make_params(x, q, scales, e, pow2_scales), e, stream, context.get().id);
 }
 
 }  // namespace

@@ -31,8 +31,6 @@ const DeviceInfo& device_info(CUdevice dev) {
 
 }  // namespace
 
-const DeviceInfo& current_device_info() { return device_info(current_device()); }
-
 ContextInfo current_context_info() {
   // The thread's previous answer, kept while its context stays current: the device query and the
   // locked map look-up then happen once per context instead of once per call.
@@ -47,5 +45,7 @@ ContextInfo current_context_info() {
   }
   return last;
 }
+
+const DeviceInfo& current_device_info() { return *current_context_info().device; }
 
 }  // namespace fp8gemm::runtime

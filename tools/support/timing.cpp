@@ -10,6 +10,7 @@
 
 #include "../../kernels/fp8gemm/params.h"
 #include "runtime/driver.hpp"
+#include "runtime/launch.hpp"
 #include "support/cuda_check.hpp"
 
 namespace fp8gemm::support {
@@ -131,20 +132,12 @@ double time_bare_launch_us(CUstream_st* stream, int calls) {
   runtime::check(d.ModuleGetFunction(&kernel, empty.module, "fp8gemm_empty_kernel"),
                  "cuModuleGetFunction (empty kernel)");
   // As our launches are: a cluster-dimension attribute (here 1) and one block per SM of 384 threads.
-  CUlaunchAttribute cluster{};
-  cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
-  cluster.value.clusterDim.x = cluster.value.clusterDim.y = cluster.value.clusterDim.z = 1;
   int device = 0, sms = 0;
   FP8GEMM_CUDA_CHECK(cudaGetDevice(&device));
   FP8GEMM_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  CUlaunchConfig config{};
-  config.gridDimX = static_cast<unsigned>(sms);
-  config.gridDimY = config.gridDimZ = 1;
-  config.blockDimX = 384;
-  config.blockDimY = config.blockDimZ = 1;
-  config.hStream = reinterpret_cast<CUstream>(stream);
-  config.attrs = &cluster;
-  config.numAttrs = 1;
+  CUlaunchAttribute cluster;
+  const CUlaunchConfig config =
+      runtime::cluster_launch_config(static_cast<unsigned>(sms), 384, 0, 1, reinterpret_cast<CUstream>(stream), cluster);
   alignas(64) CUtensorMap maps[3] = {};
   GemmParams params{};
   void* args[] = {&maps[0], &maps[1], &maps[2], &params};

@@ -30,6 +30,7 @@
 #include "jit/kernel_source.hpp"
 #include "runtime/device.hpp"
 #include "runtime/driver.hpp"
+#include "runtime/launch.hpp"
 #include "runtime/tma.hpp"
 #include "support/timing.hpp"
 
@@ -96,19 +97,10 @@ int main() {
   params.sb = static_cast<const float*>(sb);
   params.d = d;
   params.d_stride_m = N;
-  CUlaunchAttribute cluster{};
-  cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
-  cluster.value.clusterDim.x = static_cast<unsigned>(c.cluster);
-  cluster.value.clusterDim.y = cluster.value.clusterDim.z = 1;
-  CUlaunchConfig config{};
-  config.gridDimX = static_cast<unsigned>(c.num_sms);
-  config.gridDimY = config.gridDimZ = 1;
-  config.blockDimX = static_cast<unsigned>(c.threads());
-  config.blockDimY = config.blockDimZ = 1;
-  config.sharedMemBytes = static_cast<unsigned>(c.smem_bytes);
-  config.hStream = stream;
-  config.attrs = &cluster;
-  config.numAttrs = 1;
+  CUlaunchAttribute cluster;
+  const CUlaunchConfig config = runtime::cluster_launch_config(
+      static_cast<unsigned>(c.num_sms), static_cast<unsigned>(c.threads()), static_cast<unsigned>(c.smem_bytes),
+      static_cast<unsigned>(c.cluster), stream, cluster);
   void* args[] = {&tma_a, &tma_b, &tma_d, &params};
   auto relaunch = [&] { runtime::check(runtime::driver().LaunchKernelEx(&config, kernel, args, nullptr), "relaunch"); };
   relaunch();
