@@ -1,6 +1,8 @@
 // The grouped GEMMs on the GPU: contiguous (m_indices, -1 padding, indices outside [-1, G)) and masked
 // (empty groups, masked_m above max_m, CUDA graph capture replayed with new masked_m contents).
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,41 @@ TEST_F(GroupedGemm, ContiguousOutOfRangeIndicesAreSkipped) {
   }
   p.upload_m_indices();
   expect_correct(p, "indices " + std::to_string(p.groups) + ", 1000000, -2, INT_MIN");
+}
+
+// FP8GEMM_CHECK_INDICES=1 (read on reload_settings): the same segments are still skipped, and the kernel
+// reports each of their blocks on stdout (device printf, flushed at the synchronization in
+// expect_correct), naming the row, the value and the rule; valid and -1 rows are not reported.
+TEST_F(GroupedGemm, IndexCheckReportsOutOfRangeIndices) {
+  const int64_t alignment = get_m_alignment_for_contiguous_layout();
+  support::ContiguousProblem p =
+      support::make_contiguous_problem({alignment, alignment, alignment, alignment, alignment}, 384, 512,
+                                       kAllLayouts[1], 1310);
+  const int32_t bad[] = {static_cast<int32_t>(p.groups), 1000000, -2, INT_MIN};
+  for (int s = 0; s < 4; ++s) {
+    const int64_t begin = p.segment_begin[static_cast<size_t>(s + 1)];
+    for (int64_t r = begin; r < begin + alignment; ++r) p.m_indices[static_cast<size_t>(r)] = bad[s];
+  }
+  p.upload_m_indices();
+  struct CheckIndices {  // on for this scope, whatever the assertions do
+    CheckIndices() { setenv("FP8GEMM_CHECK_INDICES", "1", 1), reload_settings(); }
+    ~CheckIndices() { unsetenv("FP8GEMM_CHECK_INDICES"), reload_settings(); }
+  } on;
+  ::testing::internal::CaptureStdout();
+  expect_correct(p, "checked build, indices " + std::to_string(p.groups) + ", 1000000, -2, INT_MIN");
+  std::fflush(stdout);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string rule = " is outside [-1, " + std::to_string(p.groups) + "); its block was skipped";
+  for (int s = 0; s < 4; ++s) {
+    const std::string first_block = "fp8gemm: m_indices[" + std::to_string(p.segment_begin[static_cast<size_t>(s + 1)]) +
+                                    "] = " + std::to_string(bad[s]) + rule;
+    EXPECT_NE(out.find(first_block), std::string::npos) << "missing: " << first_block << "\nstdout:\n" << out;
+  }
+  // One line per skipped block (a segment is one block, or two with BLOCK_M 64), nothing else.
+  size_t lines = 0;
+  for (size_t at = out.find("fp8gemm: m_indices["); at != std::string::npos; at = out.find("fp8gemm: m_indices[", at + 1))
+    ++lines;
+  EXPECT_TRUE(lines == 4 || lines == 8) << lines << " lines:\n" << out;
 }
 
 TEST_F(GroupedGemm, MaskedRandom) {
