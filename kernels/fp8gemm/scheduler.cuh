@@ -94,7 +94,9 @@ struct Scheduler {
           // [0, groups) are skipped without any math.
           t.group = __ldg(p.m_indices + t.row);
           if (t.group < 0 || t.group >= p.groups) {
-            if (kCheckIndices && report && t.group != -1 && n_block < kCluster)
+            // Reported by the one CTA that meets the block at n block 0 (with a cluster, its pair's
+            // other CTA meets it at n block 1).
+            if (kCheckIndices && report && t.group != -1 && n_block == 0)
               printf("fp8gemm: m_indices[%d] = %d is outside [-1, %d); its block was skipped\n", t.row, t.group,
                      p.groups);
             continue;

@@ -1,6 +1,8 @@
 // The grouped GEMMs on the GPU: contiguous (m_indices, -1 padding, indices outside [-1, G)) and masked
 // (empty groups, masked_m above max_m, CUDA graph capture replayed with new masked_m contents).
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -48,20 +50,55 @@ TEST_F(GroupedGemm, ContiguousAllExpertsEmpty) {
   expect_correct(p, "no rows");
 }
 
-// Whole segments whose index is outside [-1, G): skipped (left untouched), never an access outside
-// the tensors, and the valid experts around them still right.
-TEST_F(GroupedGemm, ContiguousOutOfRangeIndicesAreSkipped) {
+// Five experts of one aligned segment each; segments 1-4 then get an index outside [-1, G): G, 1000000,
+// -2 and INT_MIN (bad_indices).
+std::vector<int32_t> bad_indices(int64_t groups) { return {static_cast<int32_t>(groups), 1000000, -2, INT_MIN}; }
+
+support::ContiguousProblem problem_with_bad_segments(uint64_t seed) {
   const int64_t alignment = get_m_alignment_for_contiguous_layout();
-  support::ContiguousProblem p =
-      support::make_contiguous_problem({alignment, alignment, alignment, alignment, alignment}, 384, 512,
-                                       kAllLayouts[1], 1300);
-  const int32_t bad[] = {static_cast<int32_t>(p.groups), 1000000, -2, INT_MIN};
-  for (int s = 0; s < 4; ++s) {
-    const int64_t begin = p.segment_begin[static_cast<size_t>(s + 1)];
+  support::ContiguousProblem p = support::make_contiguous_problem(
+      {alignment, alignment, alignment, alignment, alignment}, 384, 512, kAllLayouts[1], seed);
+  const std::vector<int32_t> bad = bad_indices(p.groups);
+  for (size_t s = 0; s < bad.size(); ++s) {
+    const int64_t begin = p.segment_begin[s + 1];
     for (int64_t r = begin; r < begin + alignment; ++r) p.m_indices[static_cast<size_t>(r)] = bad[s];
   }
   p.upload_m_indices();
-  expect_correct(p, "indices " + std::to_string(p.groups) + ", 1000000, -2, INT_MIN");
+  return p;
+}
+
+// Whole segments whose index is outside [-1, G): skipped (left untouched), never an access outside
+// the tensors, and the valid experts around them still right.
+TEST_F(GroupedGemm, ContiguousOutOfRangeIndicesAreSkipped) {
+  const support::ContiguousProblem p = problem_with_bad_segments(1300);
+  expect_correct(p, "indices " + list(bad_indices(p.groups)));
+}
+
+// FP8GEMM_CHECK_INDICES=1 (read on reload_settings): the same segments are still skipped, and the kernel
+// reports each of their blocks on stdout (device printf, flushed at the synchronization in
+// expect_correct), naming the row, the value and the rule; valid and -1 rows are not reported.
+TEST_F(GroupedGemm, IndexCheckReportsOutOfRangeIndices) {
+  const support::ContiguousProblem p = problem_with_bad_segments(1310);
+  const std::vector<int32_t> bad = bad_indices(p.groups);
+  struct CheckIndices {  // on for this scope, whatever the assertions do
+    CheckIndices() { setenv("FP8GEMM_CHECK_INDICES", "1", 1), reload_settings(); }
+    ~CheckIndices() { unsetenv("FP8GEMM_CHECK_INDICES"), reload_settings(); }
+  } on;
+  ::testing::internal::CaptureStdout();
+  expect_correct(p, "checked build, indices " + list(bad));
+  std::fflush(stdout);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string rule = " is outside [-1, " + std::to_string(p.groups) + "); its block was skipped";
+  for (size_t s = 0; s < bad.size(); ++s) {
+    const std::string first_block =
+        "fp8gemm: m_indices[" + std::to_string(p.segment_begin[s + 1]) + "] = " + std::to_string(bad[s]) + rule;
+    EXPECT_NE(out.find(first_block), std::string::npos) << "missing: " << first_block << "\nstdout:\n" << out;
+  }
+  // One line per skipped block (a segment is one block, or two with BLOCK_M 64), nothing else.
+  size_t lines = 0;
+  for (size_t at = out.find("fp8gemm: m_indices["); at != std::string::npos; at = out.find("fp8gemm: m_indices[", at + 1))
+    ++lines;
+  EXPECT_TRUE(lines == 4 || lines == 8) << lines << " lines:\n" << out;
 }
 
 TEST_F(GroupedGemm, MaskedRandom) {
