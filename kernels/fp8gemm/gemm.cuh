@@ -9,7 +9,8 @@
 // warpgroup issues four wgmma m64nNk32 into a scratch accumulator, waits, frees the stage, and promotes
 // the block's partial sums into FP32 registers scaled by sa·sb ("two-level accumulation": the tensor
 // cores' FP8 accumulation is not full FP32). Tiles 192 or 256 wide do this per 64-column part with A
-// loaded into registers once per K block, promoting one part while the next runs. The epilogue
+// loaded into registers once per K block, promoting one part while the next runs. Configs with a K-block
+// run (kAcrossRun) also issue the next K block before promoting the previous one's last part. The epilogue
 // converts to BF16 and stages the tile in shared memory; tiles a whole number of 64-column boxes wide
 // leave it to TMA stores that run under the next tile's main loop, unless a warpgroup's 64 rows hold
 // one the layout must not write: those, and narrower tiles, are written with 16-byte row-predicated
@@ -88,11 +89,10 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   constexpr bool kRegisterA = register_a_parts(kBlockN) > 0;
   constexpr int kParts = kRegisterA ? register_a_parts(kBlockN) : 1;
   // kAcrossRun > 0: the last part of one K block still runs while the next block's first part is
-  // issued (that first part reads A from shared memory: A's registers still feed the part before it),
-  // in straight-line runs of kAcrossRun blocks; the parts alternate the two scratch accumulators
-  // through the whole run.
+  // issued (with register A, that first part reads A from shared memory: A's registers still feed the
+  // part before it; shared-memory-A tiles have one part, the whole block), in straight-line runs of
+  // kAcrossRun blocks; the parts alternate two scratch accumulators through the whole run.
   constexpr bool kAcrossBlocks = kAcrossRun > 0;
-  static_assert(!kAcrossBlocks || kRegisterA, "K-block overlap: register-A tiles (192 or 256 wide)");
   // A block's stage is released only after the next block's stage has been waited for.
   static_assert(!kAcrossBlocks || kStages >= 2, "K-block overlap needs two stages or more");
   constexpr u32 kProducerRegs = kAcrossBlocks ? 40 : kProducerRegisters;
@@ -232,7 +232,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank,
                                                                 threadIdx.x == 0);
     Tile tile;
-    float acc[kRegisterA ? 2 : 1][kAccumulators];
+    float acc[kRegisterA || kAcrossBlocks ? 2 : 1][kAccumulators];
     float out[kOutputs];
     RingPosition<kStages> ring;
 
@@ -328,7 +328,22 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       // kAcrossBlocks: the previous K block's stage and scales, for its last part, promoted once the
       // next block's first part has been issued.
       int previous_stage = 0;
-      float previous_scale0 = 0.0f, previous_scale1 = 0.0f;  // sa * sb of its rows r and r + 8
+      // sa * sb of its rows r and r + 8, for its columns in the first B-scale block it touches (first0/1)
+      // and in the second (second0/1; only where a part can straddle two).
+      float previous_first0 = 0.0f, previous_first1 = 0.0f, previous_second0 = 0.0f, previous_second1 = 0.0f;
+      constexpr int kLastPart0 = (kParts - 1) * kPartN;  // the last part's first column within the tile
+      auto promote_previous = [&](float* scratch) {
+        promote_scaled(scratch, kParts - 1, n0_in_scale_block + kLastPart0, previous_first0, previous_first1,
+                       previous_second0, previous_second1);
+      };
+      auto keep_previous = [&](int s, const Scales& sc) {
+        const float b = n0_in_scale_block + kLastPart0 < 128 ? sc.b0 : sc.b1;
+        previous_stage = s;
+        previous_first0 = sc.a0 * b;
+        previous_first1 = sc.a1 * b;
+        previous_second0 = sc.a0 * sc.b1;
+        previous_second1 = sc.a1 * sc.b1;
+      };
 
       // One K block, the `position`-th of its run (always 0 without kAcrossBlocks). Part p of the block
       // at position i uses scratch (i * kParts + p) % 2. Past position 0 the previous block's last part
@@ -355,7 +370,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             ptx::wgmma_commit();
             ptx::wgmma_wait<1>();
             release(previous_stage);
-            promote_scaled(acc[1 - kFirstScratch], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f, 0.0f);
+            promote_previous(acc[1 - kFirstScratch]);
           }
           // Every wgmma that read A's registers has completed (wait_group 1 above, or 0 at the end of
           // the previous block).
@@ -379,13 +394,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             }
           }
           if constexpr (kAcrossBlocks) {
-            // The last part's scale products, folded in now: two registers instead of four while the
-            // next block starts (a 64-column part never straddles two B-scale blocks).
-            static_assert(!kTwoScales, "the last part's columns share one B scale");
-            const float b = n0_in_scale_block + (kParts - 1) * kPartN < 128 ? sc.b0 : sc.b1;
-            previous_stage = s;
-            previous_scale0 = sc.a0 * b;
-            previous_scale1 = sc.a1 * b;
+            keep_previous(s, sc);  // the last part's scale products, folded in now
           } else {
             // Nothing stays in flight across the K loop's back edge.
             ptx::wgmma_wait<0>();
@@ -393,17 +402,27 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
           }
         } else {
-          wgmma_begin(acc[0]);
+          wgmma_begin(acc[kFirstScratch]);
 #pragma unroll
           for (int k = 0; k < kBlockK / 32; ++k) {
             const u64 desc_a = desc_a_stage + desc_offset(k * 32);
             const u64 desc_b = desc_b_stage + desc_offset(k * 32);
-            Mma::mma(desc_a, desc_b, acc[0], k > 0);
+            Mma::mma(desc_a, desc_b, acc[kFirstScratch], k > 0);
           }
           ptx::wgmma_commit();
-          ptx::wgmma_wait<0>();
-          release(s);
-          promote(acc[0], 0, sc, n0_in_scale_block);
+          if constexpr (kAcrossBlocks) {
+            // The previous block completes while this one runs.
+            if constexpr (kAcross) {
+              ptx::wgmma_wait<1>();
+              release(previous_stage);
+              promote_previous(acc[1 - kFirstScratch]);
+            }
+            keep_previous(s, sc);
+          } else {
+            ptx::wgmma_wait<0>();
+            release(s);
+            promote(acc[0], 0, sc, n0_in_scale_block);
+          }
         }
         ring.advance();
       };
@@ -417,8 +436,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           static_for<0, kBlocks>(k_block);
           ptx::wgmma_wait<0>();
           release(previous_stage);
-          promote_scaled(acc[(kBlocks * kParts - 1) % 2], kParts - 1, 0, previous_scale0, previous_scale1, 0.0f,
-                         0.0f);
+          promote_previous(acc[(kBlocks * kParts - 1) % 2]);
         };
         constexpr int kRuns = kKBlocks / kAcrossRun, kRest = kKBlocks % kAcrossRun;
 #pragma unroll 1

@@ -101,8 +101,7 @@ int resident_clusters(CUfunction kernel, const CUlaunchConfig& config, const Ker
 }
 
 // FP8GEMM_CONFIG="BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN]" replaces the heuristic's choice (for
-// tuning). ACROSS_RUN (KernelConfig::across_run; 0 when absent): K blocks per overlapped run, for
-// the register-A tiles (BLOCK_N 192 and 256).
+// tuning). ACROSS_RUN (KernelConfig::across_run; 0 when absent): K blocks per overlapped run.
 void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, const std::string& v) {
   if (v.empty()) return;
   const std::vector<int> fields = heuristics::forced_config_fields(v);
@@ -111,10 +110,9 @@ void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, cons
   const int bm = fields[0], bn = fields[1], stages = fields[2], cluster = fields[3];
   const int across_run = fields.size() == 5 ? fields[4] : 0;
   const auto& bns = heuristics::block_n_candidates();
-  const int parts = register_a_parts(bn);
   if ((bm != 64 && bm != 128) || std::find(bns.begin(), bns.end(), bn) == bns.end() || stages < 1 ||
       (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0) || across_run < 0 ||
-      across_run > 8 || (across_run > 0 && (parts == 0 || stages < 2)))
+      across_run > 8 || (across_run > 0 && stages < 2))
     throw Error("FP8GEMM_CONFIG: unsupported configuration \"" + v + "\"");
   c.block_m = bm;
   c.block_n = bn;

@@ -19,10 +19,12 @@ using support::kAllLayouts;
 // BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN]: TMA stores with one and two math warpgroups (64, 128
 // wide), the register-A 256-wide tile (staged in two rounds of 128 columns, four stages) with and
 // without K blocks overlapping (in runs of 2 and 3: a run may end mid-tile or cover a short K; with
-// the 192-wide tile's three parts the scratch accumulators swap roles from block to block), and a
-// width that is no multiple of 64 (predicated stores only).
-const char* const kConfigs[] = {"128,64,4,1", "64,128,4,1", "128,128,4,1", "128,256,4,1", "128,256,4,1,2",
-                                "128,256,4,1,3", "128,192,4,1,3", "128,136,4,1"};
+// the 192-wide tile's three parts the scratch accumulators swap roles from block to block), a width
+// that is no multiple of 64 (predicated stores only), and shared-memory-A tiles overlapping whole K
+// blocks (one warpgroup in runs of 3; 112 wide in runs of 2, whose tiles straddle two B-scale blocks).
+const char* const kConfigs[] = {"128,64,4,1",    "64,128,4,1",    "128,128,4,1",   "128,256,4,1",
+                                "128,256,4,1,2", "128,256,4,1,3", "128,192,4,1,3", "128,136,4,1",
+                                "64,64,4,1,3",   "128,112,4,1,2"};
 
 class EpiloguePaths : public GpuTest {};
 
