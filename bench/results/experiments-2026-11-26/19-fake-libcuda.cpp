@@ -3,10 +3,18 @@
 // without a GPU: load it with FP8GEMM_LIBCUDA=/path/libfakecuda.so. Kernels are still compiled for
 // real (NVRTC) on the first call; launches go nowhere.
 //   g++ -std=c++20 -O2 -shared -fPIC -I/usr/local/cuda/include 19-fake-libcuda.cpp -o /tmp/libfakecuda.so
+// Add -DENCODE_SPIN_NS=40 to make its cuTensorMapEncodeTiled spin about that long (from one clock read to
+// the next, so a little more) instead of returning at once: closer to the real driver's encode, for
+// comparing a tree that encodes with one that does not.
 #include <cuda.h>
 
+#include <chrono>
 #include <cstring>
 #include <string_view>
+
+#ifndef ENCODE_SPIN_NS
+#define ENCODE_SPIN_NS 0
+#endif
 
 namespace {
 
@@ -48,6 +56,11 @@ CUresult encode_tiled(CUtensorMap* map, CUtensorMapDataType, cuuint32_t, void*, 
                       const cuuint32_t*, const cuuint32_t*, CUtensorMapInterleave, CUtensorMapSwizzle,
                       CUtensorMapL2promotion, CUtensorMapFloatOOBfill) {
   std::memset(map, 0, sizeof(*map));
+  if constexpr (ENCODE_SPIN_NS > 0) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::nanoseconds(ENCODE_SPIN_NS);
+    while (std::chrono::steady_clock::now() < end) {
+    }
+  }
   return CUDA_SUCCESS;
 }
 CUresult pointer_attributes(unsigned n, CUpointer_attribute* attributes, void** values, CUdeviceptr) {

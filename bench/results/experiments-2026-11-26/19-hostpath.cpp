@@ -2,11 +2,13 @@
 // entry points) called in a loop against the stand-in driver of 19-fake-libcuda.cpp, whose entry points
 // cost a few ns. Tensors are fake addresses with their device given (as the Python package passes them).
 //   g++ -std=c++20 -O2 -g -I include 19-hostpath.cpp -o /tmp/hostpath -Lbuild/src -lfp8gemm -Wl,-rpath,$PWD/build/src
-//   FP8GEMM_LIBCUDA=/tmp/libfakecuda.so /tmp/hostpath         (then perf record -g the same for where it goes)
+//   FP8GEMM_LIBCUDA=/tmp/libfakecuda.so /tmp/hostpath [M N K]  (then perf record -g the same for where it goes)
+// M N K default to 64 256 256. The addresses are 1 MiB apart whatever the shape: nothing is read there.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include "fp8gemm/fp8gemm.hpp"
@@ -32,8 +34,10 @@ double ns_per_call(F&& call, int calls) {
   return rounds[rounds.size() / 2];
 }
 
-int main() {
-  const int64_t m = 64, n = 256, k = 256, g = 4;
+int main(int argc, char** argv) {
+  const bool shape_given = argc == 4;
+  const int64_t m = shape_given ? std::atoll(argv[1]) : 64, n = shape_given ? std::atoll(argv[2]) : 256,
+                k = shape_given ? std::atoll(argv[3]) : 256, g = 4;
   const uintptr_t base = uintptr_t{1} << 40;  // 16-byte aligned fake device addresses
   const TensorView a = view(base, DType::e4m3, {m, k}), sa = view(base + 0x100000, DType::f32, {m, k / 128});
   const TensorView b = view(base + 0x200000, DType::e4m3, {n, k}), sb = view(base + 0x300000, DType::f32, {n / 128, k / 128});
