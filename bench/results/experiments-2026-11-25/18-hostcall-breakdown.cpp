@@ -1,5 +1,5 @@
-// Issue 6, for the next GPU run: where a warm fp8_gemm_nt call's host time goes. In one process, in
-// alternating rounds of 200 back-to-back calls (M=64 N=256 K=256: a kernel the GPU runs faster than the
+// Issue 6: where a warm fp8_gemm_nt call's host time goes. In one process, in
+// alternating rounds of 200 back-to-back calls (M N K as arguments, default 64 256 256: a kernel the GPU runs faster than the
 // host enqueues, so no launch waits on a full queue):
 //   bare     an empty kernel with our kernel's parameters (support::time_bare_launch_us)
 //   relaunch our own kernel (the config the heuristic picks) launched straight through cuLaunchKernelEx
@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include "fp8gemm/fp8gemm.hpp"
@@ -36,18 +37,20 @@
 
 using namespace fp8gemm;
 
-int main() {
-  const int64_t M = 64, N = 256, K = 256;
+int main(int argc, char** argv) {
+  // The shape: M N K on the command line (session 8), else 64 256 256.
+  const int64_t M = argc > 3 ? std::atoll(argv[1]) : 64, N = argc > 3 ? std::atoll(argv[2]) : 256,
+                K = argc > 3 ? std::atoll(argv[3]) : 256;
   void *a, *sa, *b, *sb, *d;
   cudaMalloc(&a, M * K);
-  cudaMalloc(&sa, M * 2 * 4);
+  cudaMalloc(&sa, M * ((K + 127) / 128) * 4);
   cudaMalloc(&b, N * K);
-  cudaMalloc(&sb, 16);
+  cudaMalloc(&sb, ((N + 127) / 128) * ((K + 127) / 128) * 4);
   cudaMalloc(&d, M * N * 2);
   cudaMemset(a, 0, M * K);
   cudaMemset(b, 0, N * K);
-  cudaMemset(sa, 0, M * 8);
-  cudaMemset(sb, 0, 16);
+  cudaMemset(sa, 0, M * ((K + 127) / 128) * 4);
+  cudaMemset(sb, 0, ((N + 127) / 128) * ((K + 127) / 128) * 4);
   cudaStream_t stream;
   cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking);
   int dev = 0, sms = 0, smem = 0;
@@ -64,8 +67,9 @@ int main() {
     return v;
   };
   auto views = [&](int device) {
-    return std::vector<TensorView>{view(a, DType::e4m3, {M, K}, {K, 1}, device), view(sa, DType::f32, {M, 2}, {1, M}, device),
-                                   view(b, DType::e4m3, {N, K}, {K, 1}, device), view(sb, DType::f32, {2, 2}, {2, 1}, device),
+    const int64_t kb = (K + 127) / 128, nb = (N + 127) / 128;
+    return std::vector<TensorView>{view(a, DType::e4m3, {M, K}, {K, 1}, device), view(sa, DType::f32, {M, kb}, {1, M}, device),
+                                   view(b, DType::e4m3, {N, K}, {K, 1}, device), view(sb, DType::f32, {nb, kb}, {kb, 1}, device),
                                    view(d, DType::bf16, {M, N}, {N, 1}, device)};
   };
   const std::vector<TensorView> given = views(dev), queried = views(kDeviceUnknown);
@@ -120,8 +124,8 @@ int main() {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   };
-  std::printf("host us per call, median of 15 rounds of 200 back-to-back calls (M=64 N=256 K=256, %s):\n",
-              c.name().c_str());
+  std::printf("host us per call, median of 15 rounds of 200 back-to-back calls (M=%lld N=%lld K=%lld, %s):\n",
+              static_cast<long long>(M), static_cast<long long>(N), static_cast<long long>(K), c.name().c_str());
   std::printf("  bare launch (empty kernel, our parameters) %.2f\n  relaunch of our kernel %.2f\n"
               "  relaunch + three tensor-map encodes %.2f\n  relaunch + encodes + current context %.2f\n"
               "  fp8_gemm_nt, device given %.2f\n  fp8_gemm_nt, device queried %.2f\n",
