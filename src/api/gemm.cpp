@@ -1,5 +1,6 @@
 // The entry points: argument checks, then config choice, kernel lookup and launch on the caller's stream.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <map>
@@ -21,6 +22,7 @@
 #include "runtime/device.hpp"
 #include "runtime/driver.hpp"
 #include "runtime/launch.hpp"
+#include "runtime/recent_cache.hpp"
 #include "runtime/tma.hpp"
 
 namespace fp8gemm {
@@ -149,9 +151,19 @@ Dispatch make_dispatch(const DispatchKey& key, const heuristics::DeviceFacts& fa
   return out;
 }
 
-void run(const Launch& L, api::CallContext& context) {
+// A checked call, ready for cuLaunchKernelEx.
+struct PreparedCall {
+  CUfunction kernel = nullptr;  // null: nothing to launch (no rows or no groups)
+  unsigned grid = 0;
+  KernelConfig config;
+  CUtensorMap tma_a{}, tma_b{}, tma_d{};
+  GemmParams params{};
+};
+
+PreparedCall prepare(const Launch& L, api::CallContext& context) {
   const runtime::DeviceInfo& dev = api::hopper_device(context);
-  if (L.rows == 0 || L.groups == 0) return;
+  PreparedCall call;
+  if (L.rows == 0 || L.groups == 0) return call;
 
   heuristics::DeviceFacts facts;
   const int requested = requested_sms.load();
@@ -173,21 +185,21 @@ void run(const Launch& L, api::CallContext& context) {
   const Dispatch& dispatch = last->second;
   const KernelConfig& c = dispatch.config;
 
+  call.kernel = dispatch.kernel;
+  call.grid = dispatch.grid;
+  call.config = c;
   const int64_t a_rows = L.layout == Layout::masked ? L.groups * L.rows : L.rows;
-  const CUtensorMap tma_a = runtime::make_fp8_tile_map(L.a->data, a_rows, L.k, L.a->stride[L.a->ndim - 2],
-                                                       c.block_m / c.cluster);
-  const CUtensorMap tma_b = runtime::make_fp8_tile_map(
-      L.b->data, L.groups * L.n, L.k, L.b->stride[L.b->ndim - 2], c.block_n);
+  call.tma_a = runtime::make_fp8_tile_map(L.a->data, a_rows, L.k, L.a->stride[L.a->ndim - 2], c.block_m / c.cluster);
+  call.tma_b = runtime::make_fp8_tile_map(L.b->data, L.groups * L.n, L.k, L.b->stride[L.b->ndim - 2], c.block_n);
   // Only the kernels that store D with TMA read this one: D as [groups, rows, N] (masked) or [1, M, N].
   // A single group's stride is free in the tensor; any value TMA takes will do there.
   const int64_t d_row_stride = L.d->stride[L.d->ndim - 2] * 2;
   const int64_t d_groups = L.layout == Layout::masked ? L.groups : 1;
   const int64_t d_group_stride = d_groups > 1 ? L.d->stride[0] * 2 : L.rows * d_row_stride;
-  const CUtensorMap tma_d = c.tma_store() ? runtime::make_bf16_tile_map(L.d->data, d_groups, L.rows, L.n,
-                                                                         d_row_stride, d_group_stride, 64)
-                                          : CUtensorMap{};
+  if (c.tma_store())
+    call.tma_d = runtime::make_bf16_tile_map(L.d->data, d_groups, L.rows, L.n, d_row_stride, d_group_stride, 64);
 
-  GemmParams params{};
+  GemmParams& params = call.params;
   params.m = static_cast<int>(L.rows);
   params.groups = static_cast<int>(L.groups);
   const TensorView& sa = *L.sa;
@@ -201,13 +213,77 @@ void run(const Launch& L, api::CallContext& context) {
   params.d_stride_m = L.d->stride[L.d->ndim - 2];
   params.m_indices = L.m_indices;
   params.masked_m = L.masked_m;
+  return call;
+}
 
+void launch(const PreparedCall& call, Stream stream) {
+  if (call.kernel == nullptr) return;
   CUlaunchAttribute cluster;
-  const CUlaunchConfig config = launch_config(c, dispatch.grid, stream, cluster);
-  void* args[] = {const_cast<CUtensorMap*>(&tma_a), const_cast<CUtensorMap*>(&tma_b),
-                  const_cast<CUtensorMap*>(&tma_d), &params};
-  runtime::check(runtime::driver().LaunchKernelEx(&config, dispatch.kernel, args, nullptr),
-                 "cuLaunchKernelEx (fp8gemm)");
+  const CUlaunchConfig config = launch_config(call.config, call.grid, reinterpret_cast<CUstream>(stream), cluster);
+  void* args[] = {const_cast<CUtensorMap*>(&call.tma_a), const_cast<CUtensorMap*>(&call.tma_b),
+                  const_cast<CUtensorMap*>(&call.tma_d), const_cast<GemmParams*>(&call.params)};
+  runtime::check(runtime::driver().LaunchKernelEx(&config, call.kernel, args, nullptr), "cuLaunchKernelEx (fp8gemm)");
+}
+
+// A warm call: the same arguments as one of this thread's recent calls (every field of every view, the
+// layout's scalar, the stream) under the same context, settings and SM count is launched again as that
+// call was prepared, without its checks, look-ups and parameter building: they would give the same
+// answers. Only for views whose device is given: for the others the checks ask the driver where the
+// memory is, and a freed and reused address could have moved.
+struct CallKey {
+  Layout layout = Layout::normal;
+  std::array<TensorView, 6> views{};  // a, sa, b, sb, d, and m_indices or masked_m (or an empty view)
+  int64_t expected_m = 0;
+  Stream stream = 0;
+  unsigned long long context_id = 0;
+  const api::GemmSettings* settings = nullptr;
+  int requested_sms = 0;
+
+  bool operator==(const CallKey& o) const {
+    if (layout != o.layout || expected_m != o.expected_m || stream != o.stream || context_id != o.context_id ||
+        settings != o.settings || requested_sms != o.requested_sms)
+      return false;
+    for (size_t i = 0; i < views.size(); ++i) {
+      const TensorView &x = views[i], &y = o.views[i];
+      if (x.data != y.data || x.dtype != y.dtype || x.ndim != y.ndim || x.device != y.device) return false;
+      for (int d = 0; d < 3; ++d)
+        if (x.shape[d] != y.shape[d] || x.stride[d] != y.stride[d]) return false;
+    }
+    return true;
+  }
+};
+
+// The pointers spread the keys over the cache's sets; the comparison does the rest.
+struct CallKeyHash {
+  size_t operator()(const CallKey& key) const {
+    size_t h = std::hash<Stream>{}(key.stream);
+    for (const TensorView& v : key.views) api::hash_mix(h, std::hash<const void*>{}(v.data));
+    api::hash_mix(h, std::hash<int64_t>{}(key.views[0].shape[0]));
+    return h;
+  }
+};
+
+// Checks and prepares the call (`checked` runs the entry point's checks and returns its Launch) and
+// launches it, or launches the thread's prepared copy of the same call (CallKey). 64 calls per thread:
+// a model's layers in turn. A call that fails its checks is not kept.
+template <class Checked>
+void run(Layout layout, std::initializer_list<const TensorView*> views, int64_t expected_m, Stream stream,
+         api::CallContext& context, Checked&& checked) {
+  auto prepare_call = [&] { return prepare(checked(), context); };
+  bool warm = true;
+  for (const TensorView* v : views) warm = warm && v->device != kDeviceUnknown;
+  if (!warm) return launch(prepare_call(), stream);
+  CallKey key;
+  key.layout = layout;
+  size_t i = 0;
+  for (const TensorView* v : views) key.views[i++] = *v;
+  key.expected_m = expected_m;
+  key.stream = stream;
+  key.context_id = context.get().id;
+  key.settings = &api::gemm_settings();
+  key.requested_sms = requested_sms.load();
+  thread_local runtime::RecentCache<CallKey, PreparedCall, CallKeyHash, 16, 4> recent;
+  launch(recent.get(key, prepare_call), stream);
 }
 
 // Checks shared by the three layouts. `g` is the group count (0 = no group dimension).
@@ -275,8 +351,10 @@ void fp8_gemm_nt(const TensorView& a, const TensorView& sa, const TensorView& b,
   if (b.ndim != 2) throw Error("b: must have 2 dimensions [N, K], got " + api::shape_string(b));
   const int64_t m = a.shape[0], k = a.shape[1], n = b.shape[0];
   api::CallContext context;
-  check_operands(a, sa, b, sb, d, 0, false, m, n, k, context);
-  run({Layout::normal, &a, &sa, &b, &sb, &d, m, 1, n, k, m, nullptr, nullptr, stream}, context);
+  run(Layout::normal, {&a, &sa, &b, &sb, &d}, 0, stream, context, [&] {
+    check_operands(a, sa, b, sb, d, 0, false, m, n, k, context);
+    return Launch{Layout::normal, &a, &sa, &b, &sb, &d, m, 1, n, k, m, nullptr, nullptr, stream};
+  });
 }
 
 void m_grouped_fp8_gemm_nt_contiguous(const TensorView& a, const TensorView& sa, const TensorView& b,
@@ -287,11 +365,12 @@ void m_grouped_fp8_gemm_nt_contiguous(const TensorView& a, const TensorView& sa,
   const int64_t m = a.shape[0], k = a.shape[1], g = b.shape[0], n = b.shape[1];
   if (g < 1) throw Error("b: the group count (b.shape[0]) must be at least 1");
   api::CallContext context;
-  check_operands(a, sa, b, sb, d, g, false, m, n, k, context);
-  check_index_tensor(m_indices, "m_indices", m, "[M]", context);
-  run({Layout::contiguous, &a, &sa, &b, &sb, &d, m, g, n, k, m, static_cast<const int*>(m_indices.data), nullptr,
-       stream},
-      context);
+  run(Layout::contiguous, {&a, &sa, &b, &sb, &d, &m_indices}, 0, stream, context, [&] {
+    check_operands(a, sa, b, sb, d, g, false, m, n, k, context);
+    check_index_tensor(m_indices, "m_indices", m, "[M]", context);
+    return Launch{Layout::contiguous, &a, &sa, &b, &sb, &d, m, g, n, k, m, static_cast<const int*>(m_indices.data),
+                  nullptr, stream};
+  });
 }
 
 void m_grouped_fp8_gemm_nt_masked(const TensorView& a, const TensorView& sa, const TensorView& b,
@@ -302,12 +381,13 @@ void m_grouped_fp8_gemm_nt_masked(const TensorView& a, const TensorView& sa, con
   const int64_t g = a.shape[0], max_m = a.shape[1], k = a.shape[2], n = b.shape[1];
   if (expected_m < 0) throw Error("expected_m: must be >= 0, got " + std::to_string(expected_m));
   api::CallContext context;
-  check_operands(a, sa, b, sb, d, g, true, max_m, n, k, context);
-  check_index_tensor(masked_m, "masked_m", g, "[G]", context);
-  const int64_t hint = std::clamp<int64_t>(expected_m, 1, std::max<int64_t>(max_m, 1));
-  run({Layout::masked, &a, &sa, &b, &sb, &d, max_m, g, n, k, hint, nullptr, static_cast<const int*>(masked_m.data),
-       stream},
-      context);
+  run(Layout::masked, {&a, &sa, &b, &sb, &d, &masked_m}, expected_m, stream, context, [&] {
+    check_operands(a, sa, b, sb, d, g, true, max_m, n, k, context);
+    check_index_tensor(masked_m, "masked_m", g, "[G]", context);
+    const int64_t hint = std::clamp<int64_t>(expected_m, 1, std::max<int64_t>(max_m, 1));
+    return Launch{Layout::masked, &a, &sa, &b, &sb, &d, max_m, g, n, k, hint, nullptr,
+                  static_cast<const int*>(masked_m.data), stream};
+  });
 }
 
 void set_num_sms(int num_sms) {

@@ -94,6 +94,43 @@ TEST_F(BadArguments, NormalGemm) {
   }
 }
 
+// A warm call (the same views, devices given, as a recent call: launched again as prepared, unchecked)
+// is recognised by every field: a call that changes any one of them is checked again and rejected, and
+// the good call still gives the same bits afterwards.
+TEST_F(BadArguments, WarmCallsAreCheckedAgainWhenAnArgumentChanges) {
+  const support::NormalProblem p = support::make_normal_problem(128, 256, 256, {ScaleLayout::mn_major, OutputLayout::contiguous}, 3);
+  int device = 0;
+  FP8GEMM_CUDA_CHECK(cudaGetDevice(&device));
+  TensorView views[5] = {p.a.a, p.a.sa, p.b.b, p.b.sb, p.d};
+  for (TensorView& v : views) v.device = device;
+  auto call = [&](const TensorView (&v)[5]) { fp8_gemm_nt(v[0], v[1], v[2], v[3], v[4], stream()); };
+  call(views);
+  call(views);
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  const std::vector<uint16_t> good = p.d_buffer.download();
+  struct Case {
+    std::string what, argument;
+    std::function<void(TensorView (&v)[5])> edit;
+  };
+  const std::vector<Case> cases = {
+      {"a is bf16", "a", [](auto& v) { v[0].dtype = DType::bf16; }},
+      {"sa has too few K blocks", "sa", [](auto& v) { v[1].shape[1] = 1; }},
+      {"b's K differs from a's", "b", [](auto& v) { v[2].shape[1] = 384; }},
+      {"sb said to be on another device", "sb", [](auto& v) { v[3].device += 1; }},
+      {"d misaligned", "d", [](auto& v) { v[4].data = static_cast<char*>(v[4].data) + 2; }},
+      {"d has the wrong N", "d", [](auto& v) { v[4].shape[1] = 128; }},
+  };
+  for (const Case& c : cases) {
+    TensorView edited[5] = {views[0], views[1], views[2], views[3], views[4]};
+    c.edit(edited);
+    expect_rejected([&] { call(edited); }, c.argument, p.d_buffer, c.what + " (after warm calls)");
+  }
+  p.d_buffer.poison(stream());
+  call(views);
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  EXPECT_TRUE(p.d_buffer.download() == good) << "the warm call gave other bits after the rejected ones";
+}
+
 TEST_F(BadArguments, ContiguousGemm) {
   const support::ContiguousProblem p =
       support::make_contiguous_problem({100, 30}, 256, 512, {ScaleLayout::mn_major, OutputLayout::contiguous}, 2);
