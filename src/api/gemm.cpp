@@ -151,8 +151,9 @@ Dispatch make_dispatch(const DispatchKey& key, const heuristics::DeviceFacts& fa
   return out;
 }
 
-// A checked call, ready for cuLaunchKernelEx.
+// A checked call, ready for cuLaunchKernelEx in the context it was prepared in.
 struct PreparedCall {
+  unsigned long long context_id = 0;
   CUfunction kernel = nullptr;  // null: nothing to launch (no rows or no groups)
   unsigned grid = 0;
   KernelConfig config;
@@ -163,6 +164,7 @@ struct PreparedCall {
 PreparedCall prepare(const Launch& L, api::CallContext& context) {
   const runtime::DeviceInfo& dev = api::hopper_device(context);
   PreparedCall call;
+  call.context_id = context.get().id;
   if (L.rows == 0 || L.groups == 0) return call;
 
   heuristics::DeviceFacts facts;
@@ -226,22 +228,23 @@ void launch(const PreparedCall& call, Stream stream) {
 }
 
 // A warm call: the same arguments as one of this thread's recent calls (every field of every view, the
-// layout's scalar, the stream) under the same context, settings and SM count is launched again as that
+// layout's scalar, the stream) under the same settings, SM count and context is launched again as that
 // call was prepared, without its checks, look-ups and parameter building: they would give the same
 // answers. Only for views whose device is given: for the others the checks ask the driver where the
-// memory is, and a freed and reused address could have moved.
+// memory is, and a freed and reused address could have moved. The context is compared after the key
+// matched (PreparedCall::context_id), so that a call with new arguments is checked before anything asks
+// the driver, as the cold path does.
 struct CallKey {
   Layout layout = Layout::normal;
   std::array<TensorView, 6> views{};  // a, sa, b, sb, d, and m_indices or masked_m (or an empty view)
   int64_t expected_m = 0;
   Stream stream = 0;
-  unsigned long long context_id = 0;
   const api::GemmSettings* settings = nullptr;
   int requested_sms = 0;
 
   bool operator==(const CallKey& o) const {
-    if (layout != o.layout || expected_m != o.expected_m || stream != o.stream || context_id != o.context_id ||
-        settings != o.settings || requested_sms != o.requested_sms)
+    if (layout != o.layout || expected_m != o.expected_m || stream != o.stream || settings != o.settings ||
+        requested_sms != o.requested_sms)
       return false;
     for (size_t i = 0; i < views.size(); ++i) {
       const TensorView &x = views[i], &y = o.views[i];
@@ -265,7 +268,8 @@ struct CallKeyHash {
 
 // Checks and prepares the call (`checked` runs the entry point's checks and returns its Launch) and
 // launches it, or launches the thread's prepared copy of the same call (CallKey). 64 calls per thread:
-// a model's layers in turn. A call that fails its checks is not kept.
+// a model's layers in turn. A call that fails its checks is not kept; one whose arguments were last
+// prepared in another context is prepared again and not kept.
 template <class Checked>
 void run(Layout layout, std::initializer_list<const TensorView*> views, int64_t expected_m, Stream stream,
          api::CallContext& context, Checked&& checked) {
@@ -279,11 +283,12 @@ void run(Layout layout, std::initializer_list<const TensorView*> views, int64_t 
   for (const TensorView* v : views) key.views[i++] = *v;
   key.expected_m = expected_m;
   key.stream = stream;
-  key.context_id = context.get().id;
   key.settings = &api::gemm_settings();
   key.requested_sms = requested_sms.load();
   thread_local runtime::RecentCache<CallKey, PreparedCall, CallKeyHash, 16, 4> recent;
-  launch(recent.get(key, prepare_call), stream);
+  const PreparedCall& call = recent.get(key, prepare_call);
+  if (call.context_id == context.get().id) return launch(call, stream);
+  launch(prepare_call(), stream);
 }
 
 // Checks shared by the three layouts. `g` is the group count (0 = no group dimension).
