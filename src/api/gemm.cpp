@@ -259,10 +259,9 @@ struct CallKey {
 // The pointers spread the keys over the cache's sets; the comparison does the rest.
 struct CallKeyHash {
   size_t operator()(const CallKey& key) const {
-    size_t h = std::hash<Stream>{}(key.stream);
-    for (const TensorView& v : key.views) api::hash_mix(h, std::hash<const void*>{}(v.data));
-    api::hash_mix(h, std::hash<int64_t>{}(key.views[0].shape[0]));
-    return h;
+    const auto address = [&](int i) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(key.views[i].data)); };
+    return runtime::recent_cache_hash({static_cast<uint64_t>(reinterpret_cast<uintptr_t>(key.stream)), address(0), address(1), address(2), address(3), address(4),
+                                       address(5), static_cast<uint64_t>(key.views[0].shape[0])});
   }
 };
 

@@ -6,8 +6,18 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 
 namespace fp8gemm::runtime {
+
+// A hash of `values` for a RecentCache key. The cache takes the set from the hash's low bits, and keys
+// often differ only in high ones (device addresses aligned to 2 MiB): each step folds the high half down
+// before a multiply, which only carries upwards.
+inline size_t recent_cache_hash(std::initializer_list<uint64_t> values) {
+  uint64_t h = 0;
+  for (uint64_t v : values) h = (h ^ (h >> 32) ^ v) * 0x9e3779b97f4a7c15ull;
+  return static_cast<size_t>(h ^ (h >> 32));
+}
 
 // kSets sets of kWays entries: a key may sit in any way of the set its hash picks, and a miss replaces the
 // set's least recently used entry. A few ways, so that keys that share a set (a call's operands, a hash

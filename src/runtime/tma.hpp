@@ -8,6 +8,8 @@
 #include <cstring>
 #include <type_traits>
 
+#include "runtime/recent_cache.hpp"
+
 namespace fp8gemm::runtime {
 
 constexpr cuuint32_t kMaxTileMapRank = 3;  // the largest tensor the library describes: [groups, rows, cols]
@@ -51,12 +53,7 @@ static_assert(std::has_unique_object_representations_v<TiledEncodeArgs>);
 // values per layout. Equal hashes only cost a comparison (the cache compares whole keys).
 struct TiledEncodeArgsHash {
   size_t operator()(const TiledEncodeArgs& a) const {
-    uint64_t h = reinterpret_cast<uintptr_t>(a.base);
-    // Each step folds the high half down before the multiply, which only carries upwards: device
-    // addresses differ in their middle and high bits, and the set index is taken from the low ones.
-    for (uint64_t v : {a.dims[0], a.dims[1], a.dims[2], uint64_t{a.box[1]}})
-      h = (h ^ (h >> 32) ^ v) * 0x9e3779b97f4a7c15ull;
-    return static_cast<size_t>(h ^ (h >> 32));
+    return recent_cache_hash({reinterpret_cast<uintptr_t>(a.base), a.dims[0], a.dims[1], a.dims[2], a.box[1]});
   }
 };
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <set>
 #include <stdexcept>
 
 #include "runtime/recent_cache.hpp"
@@ -165,6 +166,20 @@ TEST(TiledEncodeArgs, EveryArgumentOfTheEncodeTakesPartInTheComparison) {
     changes[i](changed);
     EXPECT_FALSE(changed == args) << "change " << i;
     EXPECT_FALSE(args == changed) << "change " << i;
+  }
+}
+
+// The keys of a model's calls differ in one address, aligned to 2 MiB (a weight) or more: they must
+// still spread over the sets, which come from the hash's low bits, or 4 ways would hold them all.
+TEST(RecentCache, HashSpreadsAlignedAddressesOverTheSets) {
+  for (int position = 0; position < 3; ++position) {
+    std::set<size_t> sets;
+    for (uint64_t i = 0; i < 64; ++i) {
+      uint64_t values[3] = {0x7f0000000000ull, 0x7f4000000000ull, 4096};
+      values[position] += i << 21;
+      sets.insert(runtime::recent_cache_hash({values[0], values[1], values[2]}) % 16);
+    }
+    EXPECT_GE(sets.size(), 12u) << "keys differing in value " << position;
   }
 }
 
