@@ -336,6 +336,12 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         promote_scaled(scratch, kParts - 1, n0_in_scale_block + kLastPart0, previous_first0, previous_first1,
                        previous_second0, previous_second1);
       };
+      // The previous block's last part has completed (wait_group 1: the wgmmas just issued may run on).
+      auto finish_previous = [&](float* scratch) {
+        ptx::wgmma_wait<1>();
+        release(previous_stage);
+        promote_previous(scratch);
+      };
       auto keep_previous = [&](int s, const Scales& sc) {
         const float b = n0_in_scale_block + kLastPart0 < 128 ? sc.b0 : sc.b1;
         previous_stage = s;
@@ -368,9 +374,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
               Mma::mma(desc_a_stage + desc_offset(k * 32), desc_b_stage + desc_offset(k * 32), acc[kFirstScratch],
                        k > 0);
             ptx::wgmma_commit();
-            ptx::wgmma_wait<1>();
-            release(previous_stage);
-            promote_previous(acc[1 - kFirstScratch]);
+            finish_previous(acc[1 - kFirstScratch]);
           }
           // Every wgmma that read A's registers has completed (wait_group 1 above, or 0 at the end of
           // the previous block).
@@ -411,12 +415,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           }
           ptx::wgmma_commit();
           if constexpr (kAcrossBlocks) {
-            // The previous block completes while this one runs.
-            if constexpr (kAcross) {
-              ptx::wgmma_wait<1>();
-              release(previous_stage);
-              promote_previous(acc[1 - kFirstScratch]);
-            }
+            if constexpr (kAcross) finish_previous(acc[1 - kFirstScratch]);  // while this block runs
             keep_previous(s, sc);
           } else {
             ptx::wgmma_wait<0>();
