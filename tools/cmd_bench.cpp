@@ -31,8 +31,10 @@ using support::BenchResult;
 using support::Measurement;
 
 struct BenchOptions {
-  std::vector<std::string> suites;  // none given: deepseek-v3 (unless --shape)
+  std::vector<std::string> suites;  // none given: deepseek-v3 (unless shapes are given)
   std::vector<std::string> shapes;
+  std::vector<std::string> contiguous_shapes;  // G,ROWS,N,K
+  std::vector<std::string> masked_shapes;      // G,MAX_M,N,K
   int iters = 100;
   std::string json_path;
   bool no_baselines = false;
@@ -225,7 +227,9 @@ void run_bench(const BenchOptions& options) {
   bool quantize = false;
   for (const auto& text : options.shapes) normal.push_back(support::parse_shape(text));
   std::vector<std::string> suites = options.suites;
-  if (suites.empty() && options.shapes.empty()) suites.push_back("deepseek-v3");
+  for (const auto& text : options.contiguous_shapes) contiguous.push_back(support::parse_contiguous_shape(text));
+  for (const auto& text : options.masked_shapes) masked.push_back(support::parse_masked_shape(text));
+  if (suites.empty() && normal.empty() && contiguous.empty() && masked.empty()) suites.push_back("deepseek-v3");
   auto wanted = [&](const char* name) {
     return std::find(suites.begin(), suites.end(), name) != suites.end() ||
            std::find(suites.begin(), suites.end(), "all") != suites.end();
@@ -233,8 +237,10 @@ void run_bench(const BenchOptions& options) {
   quantize = wanted("quantize");
   if (wanted("deepseek-v3"))
     for (const auto& s : support::deepseek_v3_shapes()) normal.push_back(s);
-  if (wanted("contiguous")) contiguous = support::contiguous_bench_shapes();
-  if (wanted("masked")) masked = support::masked_bench_shapes();
+  if (wanted("contiguous"))
+    for (const auto& s : support::contiguous_bench_shapes()) contiguous.push_back(s);
+  if (wanted("masked"))
+    for (const auto& s : support::masked_bench_shapes()) masked.push_back(s);
   std::string reason;
   if (!support::hopper_available(&reason)) {
     std::cerr << "fp8gemm bench: no Hopper GPU: " << reason << "\n";
@@ -335,6 +341,14 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--shape", options->shapes, "M,N,K of a normal GEMM (repeatable); replaces the suite unless "
                                               "--suite is given too")
       ->check(shape_validator());
+  cmd->add_option("--contiguous", options->contiguous_shapes,
+                  "G,ROWS,N,K of a contiguous grouped GEMM: G experts of ROWS rows each (repeatable; like --shape, "
+                  "replaces the suite unless --suite is given too)")
+      ->check(shape_validator(support::parse_contiguous_shape, "G,ROWS,N,K"));
+  cmd->add_option("--masked", options->masked_shapes,
+                  "G,MAX_M,N,K of a masked grouped GEMM, every row real (repeatable; like --shape, replaces the "
+                  "suite unless --suite is given too)")
+      ->check(shape_validator(support::parse_masked_shape, "G,MAX_M,N,K"));
   cmd->add_option("--iters", options->iters, "timed runs per kernel (the median is reported)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();

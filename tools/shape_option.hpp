@@ -1,5 +1,5 @@
-// The --shape M,N,K option shared by `fp8gemm bench` and `fp8gemm check`: checked while the command
-// line is parsed, so a typo is reported before any GPU work.
+// Shape options (--shape M,N,K, shared by `fp8gemm bench` and `fp8gemm check`; bench's --contiguous
+// and --masked): checked while the command line is parsed, so a typo is reported before any GPU work.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -11,17 +11,22 @@
 
 namespace fp8gemm::tools {
 
-inline CLI::Validator shape_validator() {
+// A validator that accepts what `parse` (one of suites.hpp's parse_*shape) accepts; `form` names the
+// fields in the help text.
+template <class Parse>
+CLI::Validator shape_validator(Parse parse, const char* form) {
   return CLI::Validator(
-      [](std::string& text) -> std::string {
+      [parse](std::string& text) -> std::string {
         try {
-          support::parse_shape(text);
+          parse(text);
           return "";
         } catch (const std::invalid_argument& e) {
           return e.what();
         }
       },
-      "M,N,K");
+      form);
 }
+
+inline CLI::Validator shape_validator() { return shape_validator(support::parse_shape, "M,N,K"); }
 
 }  // namespace fp8gemm::tools

@@ -29,5 +29,11 @@ std::vector<MaskedShape> masked_bench_shapes();
 
 // "M,N,K" (M >= 0, N and K > 0); throws std::invalid_argument otherwise.
 NormalShape parse_shape(const std::string& text);
+// "G,ROWS,N,K": G >= 1 experts of ROWS rows each (ROWS >= 0, a multiple of the contiguous layout's M
+// alignment), N and K > 0; throws std::invalid_argument otherwise.
+ContiguousShape parse_contiguous_shape(const std::string& text);
+// "G,MAX_M,N,K": G >= 1 groups of MAX_M >= 0 rows, all of them real, N and K > 0; throws
+// std::invalid_argument otherwise.
+MaskedShape parse_masked_shape(const std::string& text);
 
 }  // namespace fp8gemm::support
