@@ -125,9 +125,14 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // template kAcrossRun), in straight-line runs of 4 K blocks: 1.07-1.08x over none on all four suite
   // shapes, timed in turn on an H100 and an H200 (bench/results/2026-11-26-h100-overlap.md). On normal
   // and masked shapes, even normal M=32768 N=4096 K=7168, runs of 2 or 4 measured within 1% of none on
-  // the H100, so they keep none. 192-wide tiles have not been measured with it.
+  // the H100, so they keep none.
   if (p.layout == Layout::contiguous && best.block_m == 128 && best.block_n == 256 && best.stages >= 2)
     best.across_run = 4;
+  // 192-wide tiles overlap too, measured in turn against none on 19 shapes of all three layouts that pick
+  // them (H100, 2026-11-26, bench/results/experiments-2026-11-26/30-*): 1.02-1.10x wherever there are
+  // more than two row blocks (M=4096 N=2112 K=7168: 1.05x), 0.994-1.006x at M <= 256. Single CTAs gain
+  // most with runs of 4 (1.10x at K=512), pairs with runs of 2 (1.05x at M=1024 N=3072 K=16384).
+  if (best.block_m == 128 && best.block_n == 192 && best.stages >= 2) best.across_run = best.cluster == 1 ? 4 : 2;
   // 64-wide tiles (shared-memory A, the thin problems' choice) overlap whole K blocks the same way:
   // 1.01-1.03x at M=64/128 N=7168 K=16384 and M=128 N=4096 K=7168 in turn on the H100 (experiment 25);
   // 16- and 32-wide tiles measured even, 128-wide pairs 0.98-0.99x on masked shapes, so they keep none.
