@@ -95,6 +95,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   constexpr bool kAcrossBlocks = kAcrossRun > 0;
   // A block's stage is released only after the next block's stage has been waited for.
   static_assert(!kAcrossBlocks || kStages >= 2, "K-block overlap needs two stages or more");
+  static_assert(!kAcrossBlocks || k_blocks_can_overlap(kBlockN), "K-block overlap: scratch would not fit in registers");
   constexpr u32 kProducerRegs = kAcrossBlocks ? 40 : kProducerRegisters;
   constexpr u32 kMathRegs = kMathWarpgroups == 1 ? 240 : kAcrossBlocks ? 232 : 224;
   // The pool: per thread, 65536 over the threads in steps of 8 (at most 248), times the threads.

@@ -116,6 +116,9 @@ void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, cons
       (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0) || across_run < 0 ||
       across_run > 8 || (across_run > 0 && stages < 2))
     throw Error("FP8GEMM_CONFIG: unsupported configuration \"" + v + "\"");
+  if (across_run > 0 && !k_blocks_can_overlap(bn))
+    throw Error("FP8GEMM_CONFIG: \"" + v + "\": ACROSS_RUN needs BLOCK_N <= 128, 192 or 256 (a wider tile's two " +
+                "scratch accumulators do not fit in registers beside its output)");
   c.block_m = bm;
   c.block_n = bn;
   c.stages = stages;
