@@ -134,9 +134,12 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // most with runs of 4 (1.10x at K=512), pairs with runs of 2 (1.05x at M=1024 N=3072 K=16384).
   if (best.block_m == 128 && best.block_n == 192 && best.stages >= 2) best.across_run = best.cluster == 1 ? 4 : 2;
   // 64-wide tiles (shared-memory A, the thin problems' choice) overlap whole K blocks the same way:
-  // 1.01-1.03x at M=64/128 N=7168 K=16384 and M=128 N=4096 K=7168 in turn on the H100 (experiment 25);
-  // 16- and 32-wide tiles measured even, 128-wide pairs 0.98-0.99x on masked shapes, so they keep none.
-  if (best.block_n == 64 && best.stages >= 2) best.across_run = 4;
+  // 1.01-1.03x at M=64/128 N=7168 K=16384 and M=128 N=4096 K=7168 in turn on the H100 (experiment 25).
+  // So do the other tiles of one math warpgroup up to 128 wide: 1.005-1.014x at 96 and 128 (normal and
+  // masked, experiment 31). 16- and 32-wide tiles measured even; two warpgroups' 96- to 128-wide tiles
+  // mixed (0.96-1.02x), and wider shared-memory-A tiles spill with it: they keep none.
+  if (best.stages >= 2 && (best.block_n == 64 || (best.block_m == 64 && best.block_n > 64 && best.block_n <= 128)))
+    best.across_run = 4;
   set_derived_fields(best, dev);
   return best;
 }

@@ -95,6 +95,9 @@ TEST(Heuristics, ChoicesMeasuredOnTheH100) {
   // 128x128 (15.3 against 16.2 us).
   EXPECT_EQ(pick(Layout::normal, 128, 32768, 512, 1), "128x128 s5 c1");
   EXPECT_EQ(pick(Layout::normal, 128, 24576, 1536, 1), "128x192 s4 c1 r4");
+  // One math warpgroup's tiles up to 128 wide overlap K blocks in runs of 4; 16- and 32-wide ones do not.
+  EXPECT_EQ(pick(Layout::normal, 64, 24576, 1536, 1), "64x96 s8 c1 r4");
+  EXPECT_EQ(pick(Layout::normal, 64, 2112, 7168, 1), "64x16 s8 c1");
 }
 
 TEST(Heuristics, FewerSmsNeverGiveALargerGrid) {
