@@ -22,9 +22,12 @@ using support::kAllLayouts;
 // the 192-wide tile's three parts the scratch accumulators swap roles from block to block), a width
 // that is no multiple of 64 (predicated stores only), and shared-memory-A tiles overlapping whole K
 // blocks (one warpgroup in runs of 3; 112 wide in runs of 2, whose tiles straddle two B-scale blocks).
+// Then the overlaps the heuristic picks: 192 wide in runs of 4, and one warpgroup's 96-wide (straddling
+// two B-scale blocks) and 128-wide tiles.
 const char* const kConfigs[] = {"128,64,4,1",    "64,128,4,1",    "128,128,4,1",   "128,256,4,1",
                                 "128,256,4,1,2", "128,256,4,1,3", "128,192,4,1,3", "128,136,4,1",
-                                "64,64,4,1,3",   "128,112,4,1,2"};
+                                "64,64,4,1,3",   "128,112,4,1,2", "128,192,4,1,4", "64,96,4,1,4",
+                                "64,128,4,1,2"};
 
 class EpiloguePaths : public GpuTest {};
 
