@@ -35,8 +35,9 @@ constexpr int register_a_parts(int block_n) { return block_n == 192 || block_n =
 
 // Whether a tile may overlap K blocks (kAcrossRun > 0): its two scratch accumulators and its FP32 output
 // must fit in the math warpgroups' registers. Register-A tiles hold 64-column scratch parts; a
-// shared-memory-A tile's scratch is as wide as the tile, 1.5 x BLOCK_N / 2 registers in all, and past 128
-// columns ptxas spills (112-336 bytes of stack, measured 0.3-0.9x as fast as without the overlap).
+// shared-memory-A tile's scratch is as wide as the tile, 1.5 x BLOCK_N / 2 registers in all. Past 128
+// columns ptxas spills 48-336 bytes of stack (measured 0.3-0.98x as fast as without the overlap); at 120
+// and 128 columns with two math warpgroups 8-16 bytes, which cost nothing measurable.
 constexpr bool k_blocks_can_overlap(int block_n) { return register_a_parts(block_n) > 0 || block_n <= 128; }
 
 // Columns the epilogue stages at a time: 256-wide tiles in two rounds of 128, so that the staging tile
