@@ -83,16 +83,27 @@ std::string bare_launch_text(const BareLaunch& bare) {
   return text;
 }
 
-void print_header(const BareLaunch& bare) {
+void print_header(const BareLaunch& bare, const support::ClockSampler& clocks) {
   std::printf("blk = cuBLASLt FP8 with 1x128/128x128 block scales, pt = cuBLASLt FP8 per-tensor, bf16 = cuBLASLt "
               "BF16; TF = TFLOPS; vs blk = our speedup over blk; host us = host time of one warm call (%d back to "
               "back) with each tensor's device given, as the Python package passes them; query us = the same "
               "with TensorView::device unknown (the driver asked where every pointer lives); bare launch: %s (an "
-              "empty kernel with our kernel's parameters, cuLaunchKernelEx)\n",
-              support::kHostCalls, bare_launch_text(bare).c_str());
-  std::printf("%-10s %-30s | %9s %8s %7s %8s %9s %7s %8s | %9s %8s | %9s | %9s | %6s\n", "layout", "shape",
-              "ours us", "TF", "GB/s", "diff", "first ms", "host us", "query us", "blk TF", "blk diff", "pt TF",
-              "bf16 TF", "vs blk");
+              "empty kernel with our kernel's parameters, cuLaunchKernelEx); MHz, W = the SM clock and the board's "
+              "power (NVML, medians) while ours and blk ran in turn, where that lasted %.0f s or more (NVML lags "
+              "shorter spans; raise --iters)%s\n",
+              support::kHostCalls, bare_launch_text(bare).c_str(), support::kMinSpanSeconds,
+              clocks.available() ? "" : (" (not sampled: " + clocks.unavailable_reason() + ")").c_str());
+  std::printf("%-10s %-30s | %9s %8s %7s %8s %9s %7s %8s | %9s %8s | %9s | %9s | %6s | %5s %4s\n", "layout",
+              "shape", "ours us", "TF", "GB/s", "diff", "first ms", "host us", "query us", "blk TF", "blk diff",
+              "pt TF", "bf16 TF", "vs blk", "MHz", "W");
+}
+
+// The row's clock and power, or dashes where nothing was sampled.
+std::string clock_cells(const support::ClockReading& c) {
+  if (c.samples == 0) return "    -    -";
+  char text[32];
+  std::snprintf(text, sizeof(text), "%5.0f %4.0f", c.sm_mhz, c.power_w);
+  return text;
 }
 
 void print_row(const BenchResult& r, std::string& last_note) {
@@ -100,13 +111,13 @@ void print_row(const BenchResult& r, std::string& last_note) {
       r.ours.ran && r.lt_block_scaled.ran ? r.lt_block_scaled.median_us / r.ours.median_us : 0;
   char speedup_text[16] = "-";
   if (speedup > 0) std::snprintf(speedup_text, sizeof(speedup_text), "%.2fx", speedup);
-  std::printf("%-10s %-30s | %9.1f %8s %7.0f %8s %9.1f %7.1f %8.1f | %9s %8s | %9s | %9s | %6s\n",
+  std::printf("%-10s %-30s | %9.1f %8s %7.0f %8s %9.1f %7.1f %8.1f | %9s %8s | %9s | %9s | %6s | %s\n",
               r.layout.c_str(), shape_text(r).c_str(), r.ours.median_us, tflops_cell(r, r.ours).c_str(),
               r.gbps(r.ours), diff_cell(r.ours).c_str(), r.first_call_us / 1000.0, r.host_call_us,
               r.host_call_queried_us,
               tflops_cell(r, r.lt_block_scaled).c_str(),
               diff_cell(r.lt_block_scaled).c_str(), tflops_cell(r, r.lt_per_tensor).c_str(),
-              tflops_cell(r, r.lt_bf16).c_str(), speedup_text);
+              tflops_cell(r, r.lt_bf16).c_str(), speedup_text, clock_cells(r.clock).c_str());
   for (const support::ConfigMeasurement& f : r.forced) {
     if (!f.m.ran) {
       std::printf("%-10s %-30s | %9s %8s %7s %8s | %s\n", "  config", f.config.c_str(), "-", "-", "-", "-",
@@ -176,6 +187,9 @@ nlohmann::json result_json(const BenchResult& r) {
   }
   if (r.ours.ran && r.lt_block_scaled.ran)
     j["speedup_vs_block_scaled"] = r.lt_block_scaled.median_us / r.ours.median_us;
+  if (r.clock.samples > 0)
+    j["clock"] = {{"sm_mhz", r.clock.sm_mhz}, {"power_w", r.clock.power_w}, {"samples", r.clock.samples},
+                  {"seconds", r.clock.seconds}};
   return j;
 }
 
@@ -263,14 +277,15 @@ void run_bench(const BenchOptions& options) {
   } catch (const std::exception& e) {
     bare.note = e.what();
   }
-  if (gemms) print_header(bare);
+  support::ClockSampler clocks;
+  if (gemms) print_header(bare, clocks);
   const support::ScaleLayout layout =
       options.sa_layout == "row-major" ? support::ScaleLayout::row_major : support::ScaleLayout::mn_major;
   std::vector<BenchResult> results;
   std::string last_note;
   bool all_correct = true;
   {
-    support::Benchmark bench(stream, options.iters, !options.no_baselines, layout, options.configs);
+    support::Benchmark bench(stream, options.iters, !options.no_baselines, layout, options.configs, &clocks);
     uint64_t index = 0;
     auto record = [&](BenchResult r) {
       print_row(r, last_note);
@@ -303,6 +318,7 @@ void run_bench(const BenchOptions& options) {
     out["iters"] = options.iters;
     out["ours_and_block_scaled_interleaved"] = true;  // one run of each in turn (support::time_launches_interleaved)
     out["l2_flush"] = true;
+    if (!clocks.available()) out["clock_note"] = "not sampled: " + clocks.unavailable_reason();
     out["sa_layout"] = options.sa_layout;
     out["seed"] = options.seed;
     if (bare.us >= 0)

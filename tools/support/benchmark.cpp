@@ -95,8 +95,14 @@ std::vector<uint16_t> to_bf16(const std::vector<double>& values) {
 
 }  // namespace
 
-Benchmark::Benchmark(Stream stream, int iters, bool baselines, ScaleLayout sa_layout, std::vector<std::string> configs)
-    : stream_(stream), iters_(iters), baselines_(baselines), sa_layout_(sa_layout), configs_(std::move(configs)) {
+Benchmark::Benchmark(Stream stream, int iters, bool baselines, ScaleLayout sa_layout, std::vector<std::string> configs,
+                     ClockSampler* clocks)
+    : stream_(stream),
+      iters_(iters),
+      baselines_(baselines),
+      sa_layout_(sa_layout),
+      configs_(std::move(configs)),
+      clocks_(clocks) {
   flusher_ = std::make_unique<L2Flusher>(current_device_info().l2_bytes);
   reference_ = std::make_unique<GpuReference>();
   if (baselines_) lt_ = std::make_unique<LtContext>();
@@ -256,11 +262,14 @@ BenchResult Benchmark::measure(BenchResult result, const Activations& a, const W
       });
     }
     try {
+      if (clocks_ != nullptr) clocks_->start();
       const std::vector<Timing> t = time_launches_interleaved(launches, stream_, iters_, *flusher_);
+      if (clocks_ != nullptr) result.clock = clocks_->stop();
       record_timing(result.ours, t[0]);
       if (lt_ran) record_timing(result.lt_block_scaled, t[1]);
       for (size_t i = 0; i < forced.size(); ++i) record_timing(*forced[i], t[t.size() - forced.size() + i]);
     } catch (const std::exception& e) {
+      if (clocks_ != nullptr) clocks_->stop();
       result.ours.ran = false;
       result.ours.note = e.what();
       for (Measurement* m : forced) m->ran = false, m->note = "not timed: " + result.ours.note;

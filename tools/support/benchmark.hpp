@@ -11,6 +11,7 @@
 #include <string>
 
 #include "fp8gemm/fp8gemm.hpp"
+#include "support/clock_sampler.hpp"
 #include "support/cublaslt_baselines.hpp"
 #include "support/problems.hpp"
 #include "support/suites.hpp"
@@ -52,6 +53,7 @@ struct BenchResult {
   std::string correctness;  // empty when our output passed (diff, guards)
   Measurement ours, lt_block_scaled, lt_per_tensor, lt_bf16;
   std::vector<ConfigMeasurement> forced;  // Benchmark's `configs`, in order
+  ClockReading clock;  // while ours, cuBLASLt block-scaled and the forced configs ran in turn
 
   double tflops(const Measurement& x) const { return x.ran ? flops / x.median_us * 1e-6 : 0; }
   double gbps(const Measurement& x) const { return x.ran ? bytes / x.median_us * 1e-3 : 0; }
@@ -61,7 +63,9 @@ class Benchmark {
  public:
   // `configs`: kernel configurations (FP8GEMM_CONFIG values) to time beside the heuristic's choice, for
   // tuning it; each is checked against the reference like ours, and one a shape cannot run is noted.
-  Benchmark(Stream stream, int iters, bool baselines, ScaleLayout sa_layout, std::vector<std::string> configs = {});
+  // `clocks`: samples the SM clock and power while each problem's kernels are timed in turn (optional).
+  Benchmark(Stream stream, int iters, bool baselines, ScaleLayout sa_layout, std::vector<std::string> configs = {},
+            ClockSampler* clocks = nullptr);
   ~Benchmark();
 
   BenchResult normal(const NormalShape& shape, uint64_t seed);
@@ -82,6 +86,7 @@ class Benchmark {
   bool baselines_;
   ScaleLayout sa_layout_;
   std::vector<std::string> configs_;
+  ClockSampler* clocks_;
   std::unique_ptr<L2Flusher> flusher_;
   std::unique_ptr<GpuReference> reference_;
   std::unique_ptr<LtContext> lt_;
