@@ -1,6 +1,7 @@
 // `fp8gemm bench --config`: kernel configurations forced through FP8GEMM_CONFIG are checked against the
 // reference and timed in turn with the heuristic's choice; one a shape cannot run is noted, not fatal;
-// FP8GEMM_CONFIG is put back afterwards. And the parsing of bench's shape options (no GPU needed).
+// FP8GEMM_CONFIG is put back afterwards. And, without a GPU, the median the timings report and the parsing
+// of bench's shape options.
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -8,6 +9,7 @@
 #include "gpu_test.hpp"
 #include "support/benchmark.hpp"
 #include "support/suites.hpp"
+#include "support/timing.hpp"
 
 namespace fp8gemm::testing {
 namespace {
@@ -34,6 +36,13 @@ TEST_F(BenchmarkTool, ForcedConfigsAreCheckedAndTimedBesideTheHeuristic) {
   EXPECT_FALSE(r.forced[2].m.ran);
   EXPECT_NE(r.forced[2].m.note.find("FP8GEMM_CONFIG"), std::string::npos) << r.forced[2].m.note;
   EXPECT_EQ(std::getenv("FP8GEMM_CONFIG"), nullptr);
+}
+
+TEST(BenchStatistics, MedianOfOddAndEvenCounts) {
+  EXPECT_EQ(support::median({3.0, 1.0, 2.0}), 2.0);
+  EXPECT_EQ(support::median({4.0, 1.0, 3.0, 2.0}), 2.5);
+  EXPECT_EQ(support::median({7.0}), 7.0);
+  EXPECT_EQ(support::median({}), 0.0);
 }
 
 TEST(BenchShapes, ParsesShapeOptionsAndRejectsMalformedOnes) {

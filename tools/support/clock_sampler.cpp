@@ -3,8 +3,9 @@
 #include <cuda_runtime_api.h>
 #include <dlfcn.h>
 
-#include <algorithm>
 #include <chrono>
+
+#include "support/timing.hpp"
 
 namespace fp8gemm::support {
 namespace {
@@ -16,13 +17,6 @@ constexpr int kNvmlClockSm = 1;
 using Init = int (*)();
 using Shutdown = int (*)();
 using HandleByPciBusId = int (*)(const char*, void**);
-
-double median(std::vector<unsigned> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t h = v.size() / 2;
-  return v.size() % 2 ? v[h] : 0.5 * (static_cast<double>(v[h - 1]) + v[h]);
-}
 
 }  // namespace
 
@@ -84,7 +78,7 @@ ClockReading ClockSampler::stop() {
   if (r.seconds < kMinSpanSeconds || mhz_.empty()) return r;
   r.samples = static_cast<int>(mhz_.size());
   r.sm_mhz = median(mhz_);
-  r.power_w = median(milliwatts_) / 1000.0;
+  r.power_w = median(milliwatts_) / 1000.0;  // NVML: milliwatts
   return r;
 }
 

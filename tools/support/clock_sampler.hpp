@@ -55,7 +55,7 @@ class ClockSampler {
   std::atomic<bool> running_{false};
   std::thread thread_;
   std::chrono::steady_clock::time_point started_;
-  std::vector<unsigned> mhz_, milliwatts_;  // samples taken after the first kSettleSeconds
+  std::vector<double> mhz_, milliwatts_;  // samples taken after the first kSettleSeconds
 };
 
 }  // namespace fp8gemm::support

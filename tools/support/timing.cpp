@@ -15,6 +15,13 @@
 
 namespace fp8gemm::support {
 
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t h = values.size() / 2;
+  return values.size() % 2 == 1 ? values[h] : 0.5 * (values[h - 1] + values[h]);
+}
+
 L2Flusher::L2Flusher(int l2_bytes) : buffer_(static_cast<size_t>(std::max(l2_bytes, 1 << 20)) * 2) {}
 
 void L2Flusher::flush(CUstream_st* stream) const {
@@ -61,10 +68,9 @@ std::vector<Timing> time_launches_interleaved(const std::vector<std::function<vo
       FP8GEMM_CUDA_CHECK(cudaEventElapsedTime(&ms, pairs.events[e], pairs.events[e + 1]));
       us[static_cast<size_t>(i)] = ms * 1000.0;
     }
-    std::sort(us.begin(), us.end());
     out[j].iters = iters;
-    out[j].min_us = us.front();
-    out[j].median_us = iters % 2 == 1 ? us[iters / 2] : 0.5 * (us[iters / 2 - 1] + us[iters / 2]);
+    out[j].min_us = *std::min_element(us.begin(), us.end());
+    out[j].median_us = median(std::move(us));
   }
   return out;
 }

@@ -21,6 +21,9 @@ class L2Flusher {
   DeviceBuffer buffer_;
 };
 
+// The middle value (the mean of the two middle ones for an even count); 0 for none.
+double median(std::vector<double> values);
+
 struct Timing {
   double median_us = 0;
   double min_us = 0;
