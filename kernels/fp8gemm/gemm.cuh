@@ -279,20 +279,27 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         }
       }
     };
+    // sa * sb of this thread's rows r and r + 8, for a part's columns in the first B-scale block it
+    // touches (first0/1) and in the second (second0/1; only where a part can straddle two). part0: the
+    // part's first column within its first B-scale block.
+    struct ScaleProducts {
+      float first0, first1, second0, second1;
+    };
+    auto scale_products = [](const Scales& sc, int part0) {
+      const float b = part0 < 128 ? sc.b0 : sc.b1;
+      return ScaleProducts{sc.a0 * b, sc.a1 * b, sc.a0 * sc.b1, sc.a1 * sc.b1};
+    };
     // out[part's columns] += scratch * sa * sb, with the B scale of the 128-column block each 8 columns
     // fall in.
-    // The scale products given: for the columns in the tile's first B-scale block (first0/1, rows r and
-    // r + 8) and in the second (second0/1).
-    auto promote_scaled = [&](float* scratch, int part, int part0, float first0, float first1, float second0,
-                              float second1) {
+    auto promote_scaled = [&](float* scratch, int part, int part0, const ScaleProducts& sp) {
 #pragma unroll
       for (int r = 0; r < kAccumulators; ++r) ptx::fence_register(scratch[r]);
       float* target = out + part * kAccumulators;
 #pragma unroll
       for (int j = 0; j < kPartN / 8; ++j) {
         const bool first = !kTwoScales || part0 + j * 8 < 128;
-        const float s0 = first ? first0 : second0;
-        const float s1 = first ? first1 : second1;
+        const float s0 = first ? sp.first0 : sp.second0;
+        const float s1 = first ? sp.first1 : sp.second1;
         target[j * 4 + 0] += scratch[j * 4 + 0] * s0;
         target[j * 4 + 1] += scratch[j * 4 + 1] * s0;
         target[j * 4 + 2] += scratch[j * 4 + 2] * s1;
@@ -301,8 +308,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     };
     auto promote = [&](float* scratch, int part, const Scales& sc, int n0_in_scale_block) {
       const int part0 = n0_in_scale_block + part * kPartN;
-      const float sb_first = part0 < 128 ? sc.b0 : sc.b1;
-      promote_scaled(scratch, part, part0, sc.a0 * sb_first, sc.a1 * sb_first, sc.a0 * sc.b1, sc.a1 * sc.b1);
+      promote_scaled(scratch, part, part0, scale_products(sc, part0));
     };
     auto wgmma_begin = [&](float* scratch) {
 #pragma unroll
@@ -329,13 +335,10 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       // kAcrossBlocks: the previous K block's stage and scales, for its last part, promoted once the
       // next block's first part has been issued.
       int previous_stage = 0;
-      // sa * sb of its rows r and r + 8, for its columns in the first B-scale block it touches (first0/1)
-      // and in the second (second0/1; only where a part can straddle two).
-      float previous_first0 = 0.0f, previous_first1 = 0.0f, previous_second0 = 0.0f, previous_second1 = 0.0f;
+      ScaleProducts previous{};  // its last part's
       constexpr int kLastPart0 = (kParts - 1) * kPartN;  // the last part's first column within the tile
       auto promote_previous = [&](float* scratch) {
-        promote_scaled(scratch, kParts - 1, n0_in_scale_block + kLastPart0, previous_first0, previous_first1,
-                       previous_second0, previous_second1);
+        promote_scaled(scratch, kParts - 1, n0_in_scale_block + kLastPart0, previous);
       };
       // The previous block's last part has completed (wait_group 1: the wgmmas just issued may run on).
       auto finish_previous = [&](float* scratch) {
@@ -344,12 +347,8 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         promote_previous(scratch);
       };
       auto keep_previous = [&](int s, const Scales& sc) {
-        const float b = n0_in_scale_block + kLastPart0 < 128 ? sc.b0 : sc.b1;
         previous_stage = s;
-        previous_first0 = sc.a0 * b;
-        previous_first1 = sc.a1 * b;
-        previous_second0 = sc.a0 * sc.b1;
-        previous_second1 = sc.a1 * sc.b1;
+        previous = scale_products(sc, n0_in_scale_block + kLastPart0);
       };
 
       // One K block, the `position`-th of its run (always 0 without kAcrossBlocks). Part p of the block
