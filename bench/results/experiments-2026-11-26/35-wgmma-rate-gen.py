@@ -41,11 +41,19 @@ variants = [
     (256, 64, True, "across", True),
     (256, 64, True, "raw", True),
     (128, 128, False, "promote", True),  # + 32 KB per K block
+    # The scales (experiment 42): lds = two per K block from shared memory (rows r and r+8, as the kernel);
+    # reg = two registers loaded once before the loop; imm = the constant 1 (no scale operand at all).
+    (256, 64, True, "promote", True, "lds2"),
+    (256, 64, True, "promote", True, "reg"),
+    (256, 64, True, "promote", True, "imm"),
+    (256, 64, True, "across", True, "lds2"),
+    (256, 64, True, "across", True, "reg"),
+    (256, 64, True, "across", True, "imm"),
 ]
 
-def kernel(w, n, rs, mode, feed=False):
+def kernel(w, n, rs, mode, feed=False, scale="lds"):
     parts = w // n
-    name = f"k_w{w}_{'rs' if rs else 'ss'}{n}_{mode}{'_feed' if feed else ''}"
+    name = f"k_w{w}_{'rs' if rs else 'ss'}{n}_{mode}{'_feed' if feed else ''}{'' if scale == 'lds' else '_' + scale}"
     threads = 384 if feed else 256
     feed_bytes = 48 * 1024 if w == 256 else 32 * 1024
     regs = n // 2
@@ -108,6 +116,7 @@ extern "C" __global__ void __launch_bounds__({threads}, 1) {name}(int iters, u64
   for (int p = 0; p < {parts}; ++p) for (int i = 0; i < {regs}; ++i) out[p][i] = 0.f;
   u32 a[4][4];
   asm volatile("bar.sync 1, 256;" ::: "memory");  // the math warpgroups only: the producer may have left
+  const float sc_reg = scales[threadIdx.x & 63], sc_reg_b = scales[(threadIdx.x + 5) & 63];
   const u64 t0 = clock64();
   for (int it = 0; it < iters; it += {run}) {{""")
     def load_a():
@@ -123,7 +132,8 @@ extern "C" __global__ void __launch_bounds__({threads}, 1) {name}(int iters, u64
     for (int s = 0; s < 4; ++s) mma_{'rs' if use_rs else 'ss'}_{n}({op}, db + ({n * 128 * part} >> 4) + 2 * s, scratch[{S}], {acc});
     commit();"""
     def prom(part, S, blk):
-        body = (f"for (int i = 0; i < {regs}; ++i) out[{part}][i] += scratch[{S}][i] * sc{blk};" if mode != "raw"
+        mult = {"lds": f"sc{blk}", "lds2": f"((i & 2) ? sc{blk}b : sc{blk})", "reg": "((i & 2) ? sc_reg_b : sc_reg)", "imm": "1.0f"}[scale]
+        body = (f"for (int i = 0; i < {regs}; ++i) out[{part}][i] += scratch[{S}][i] * {mult};" if mode != "raw"
                 else f"for (int i = 0; i < {regs}; ++i) freg(scratch[{S}][i]);")
         return f"""
     for (int i = 0; i < {regs}; ++i) freg(scratch[{S}][i]);
@@ -131,7 +141,10 @@ extern "C" __global__ void __launch_bounds__({threads}, 1) {name}(int iters, u64
     idx = 0
     prev = None  # (part, scratch, block) issued and not yet promoted
     for blk in range(run):
-        L.append(f"\n    const float sc{blk} = scales[(it + {blk}) & 63] * scales[(it + {blk} + 7) & 63];")
+        if scale == "lds":
+            L.append(f"\n    const float sc{blk} = scales[(it + {blk}) & 63] * scales[(it + {blk} + 7) & 63];")
+        elif scale == "lds2":
+            L.append(f"\n    const float sc{blk} = scales[(it + {blk}) & 63], sc{blk}b = scales[(it + {blk} + 7) & 63];")
         for p in range(parts):
             S = idx % nscratch
             use_rs = rs and not (mode == "across" and blk > 0 and p == 0)
@@ -208,7 +221,7 @@ int main(int argc, char** argv) {
   u64* cycles; float* sink;
   cudaMalloc(&cycles, sms * sizeof(u64)); cudaMalloc(&sink, sms * 256 * sizeof(float));
   struct V { const char* name; K k; int w; int threads; };
-  V vs[] = {""" + ", ".join(f'{{"{nm}", {nm}, {v[0]}, {384 if len(v) > 4 and v[4] else 256}}}' for nm, v in names) + """};
+  V vs[] = {""" + ", ".join(f'{{"{nm}", {nm}, {v[0]}, {384 if len(v) > 4 and v[4] else 256}}}' for nm, v in names if len(v) > 4) + """};
   void* feed_src; cudaMalloc(&feed_src, 64 * 1024); cudaMemset(feed_src, 0x11, 64 * 1024);
   printf("%-22s %10s %12s %10s %8s\\n", "kernel", "cycles/it", "FMA/clk/SM", "of 4096", "TFLOPS");
   for (int round = 0; round < 3; ++round)
