@@ -205,10 +205,50 @@ for n in (64, 128, 256):
     for rs in (False, True):
         src.append(mma(n, rs))
 
+
+def kernel_rescale(rs):
+    """Experiment 44: no scratch accumulators. Each 64-column part accumulates into its own output registers R, kept
+    divided by the current K block's scale: before block kb's wgmmas on part p, R_p *= s(kb-1) / s(kb) (one FMUL,
+    two register operands), then the wgmmas add the block's product with weight 1. Runs of 4 K blocks, straight
+    line; part p of a block waits only for part p of the block before (wait_group 3), so three groups stay queued."""
+    name, text = kernel(256, 64, rs, "promote", True, "lds2")
+    new_name = f"k_w256_{'rs' if rs else 'ss'}64_rescale_feed"
+    text = text.replace(name, new_name)
+    start = text.index("  for (int it = 0; it < iters; it += 1) {")
+    end = text.index("  const u64 t1 = clock64();")
+    L = ["  float prev_s = 1.0f, prev_sb = 1.0f;\n  u32 ab[2][4][4];\n  for (int it = 0; it < iters; it += 4) {"]
+    for b in range(4):
+        L.append(f"""
+    const float s{b} = scales[(it + {b}) & 63], s{b}b = scales[(it + {b} + 7) & 63];
+    const float r{b} = __fdividef(prev_s, s{b}), r{b}b = __fdividef(prev_sb, s{b}b);
+    prev_s = s{b}; prev_sb = s{b}b;""")
+        for p in range(4):
+            if b > 0 or p > 0:
+                L.append("\n    wait<3>();")
+            if rs and p == 0:
+                L.append(f"""
+    for (int s = 0; s < 4; ++s)
+      asm volatile("ld.shared.v4.u32 {{%0, %1, %2, %3}}, [%4];" : "=r"(ab[{b % 2}][s][0]), "=r"(ab[{b % 2}][s][1]), "=r"(ab[{b % 2}][s][2]), "=r"(ab[{b % 2}][s][3]) : "r"(a_addr ^ (s * 32)));""")
+            op = f"ab[{b % 2}][s]" if rs else "da + 2 * s"
+            L.append(f"""
+    for (int i = 0; i < 32; ++i) freg(out[{p}][i]);
+#pragma unroll
+    for (int i = 0; i < 32; ++i) out[{p}][i] *= (i & 2) ? r{b}b : r{b};
+    fence();
+    for (int s = 0; s < 4; ++s) mma_{'rs' if rs else 'ss'}_64({op}, db + ({64 * 128 * p} >> 4) + 2 * s, out[{p}], true);
+    commit();""")
+    L.append("\n    wait<0>();\n    if (threadIdx.x == 0) feed_tick = it + 4;\n  }\n")
+    text = text[:start] + "".join(L) + text[end:]
+    return new_name, text
+
 names = []
 for v in variants:
     nm, k = kernel(*v)
     names.append((nm, v))
+    src.append(k)
+for rs in (False, True):
+    nm, k = kernel_rescale(rs)
+    names.append((nm, (256, 64, rs, "rescale", True)))
     src.append(k)
 
 src.append("""
