@@ -62,10 +62,9 @@ __device__ __forceinline__ void static_for(F&& f) {
   }
 }
 
-// Mma, MmaRs: the generated wgmma E4M3 instructions, m64nNk32 with both operands in shared memory
+// Mma: the generated wgmma E4M3 instruction, m64nNk32 with both operands in shared memory
 // (static void mma(u64 desc_a, u64 desc_b, float* acc, bool accumulate)), N = BLOCK_N, or 64 for tiles
-// that take A from registers, and m64n64k32 with A in registers (mma(const u32 (&a)[4], u64 desc_b,
-// float* acc, bool accumulate)).
+// of 64-column parts (wgmma_parts, params.h).
 // kCheckIndices (contiguous only): print the rows whose m_indices entry is outside [-1, groups); a
 // debugging build of the kernel (FP8GEMM_CHECK_INDICES=1), kept apart because printf needs a stack frame.
 // kTmaStore (BLOCK_N a multiple of 64): the epilogue writes D with TMA stores of 64x64 boxes (tma_d: D
@@ -73,7 +72,7 @@ __device__ __forceinline__ void static_for(F&& f) {
 // its next tile, wherever all 64 rows of the warpgroup's box may be written; otherwise by
 // row-predicated 16-byte stores (without kTmaStore, tma_d is unused).
 template <Layout kLayout, int kN, int kK, int kBlockM, int kBlockN, int kStages, int kCluster, bool kCheckIndices,
-          bool kTmaStore, int kAcrossRun, class Mma, class MmaRs>
+          bool kTmaStore, int kAcrossRun, class Mma>
 __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescriptor* tma_b,
                                      const TmaDescriptor* tma_d, const GemmParams& p) {
   constexpr int kBlockK = 128;
@@ -81,17 +80,18 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   constexpr int kNScaleBlocks = (kN + 127) / 128;
   constexpr int kMathWarpgroups = kBlockM / 64;
   constexpr int kMathThreads = 128 * kMathWarpgroups;
-  // Tiles of 192 or 256 columns run as 64-column parts with A taken from registers (wgmma's RS form),
-  // pipelined through two scratch accumulators: part p+1 runs on the tensor cores while part p is
-  // promoted. Their n192/n256 scratch accumulators would not fit beside the FP32 output, and parts
-  // reading A from shared memory would re-read it once per part. Narrower tiles use one wgmma per
-  // k-step with both operands in shared memory.
-  constexpr bool kRegisterA = register_a_parts(kBlockN) > 0;
-  constexpr int kParts = kRegisterA ? register_a_parts(kBlockN) : 1;
+  // Tiles of 192 or 256 columns run as 64-column parts pipelined through two scratch accumulators: part
+  // p+1 runs on the tensor cores while part p is promoted. Their n192/n256 scratch accumulators would not
+  // fit beside the FP32 output. Every part reads A from shared memory, as narrower tiles (one wgmma per
+  // k-step) do. With A in registers (wgmma's RS form, loaded once per K block) the kernel ran 1-6% slower
+  // at M=4096 (5% at N=7168 K=16384; bench/results/experiments-2026-11-26, experiment 46), although it
+  // read a quarter of the shared memory for A. Presumably the tensor cores' register reads of A compete
+  // with the promotion's FFMAs, which read three registers each (experiment 42).
+  constexpr int kParts = wgmma_parts(kBlockN);
+  constexpr bool kSplitParts = kParts > 1;
   // kAcrossRun > 0: the last part of one K block still runs while the next block's first part is
-  // issued (with register A, that first part reads A from shared memory: A's registers still feed the
-  // part before it; shared-memory-A tiles have one part, the whole block), in straight-line runs of
-  // kAcrossRun blocks; the parts alternate two scratch accumulators through the whole run.
+  // issued (one-part tiles: the whole block), in straight-line runs of kAcrossRun blocks; the parts
+  // alternate two scratch accumulators through the whole run.
   constexpr bool kAcrossBlocks = kAcrossRun > 0;
   // A block's stage is released only after the next block's stage has been waited for.
   static_assert(!kAcrossBlocks || kStages >= 2, "K-block overlap needs two stages or more");
@@ -111,7 +111,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   constexpr int kStagingColumns = staging_columns(kBlockN);
   constexpr SmemPlan plan(kBlockM, kBlockN, kStages);
   static_assert(kBlockM == 64 || kBlockM == 128, "BLOCK_M is 64 or 128");
-  static_assert(kBlockN % 8 == 0 && kBlockN >= 8 && (kBlockN <= 160 || kRegisterA), "wgmma N");
+  static_assert(kBlockN % 8 == 0 && kBlockN >= 8 && (kBlockN <= 160 || kSplitParts), "wgmma N");
   static_assert(kCluster == 1 || kCluster == 2, "cluster of 1 or 2");
   static_assert(!kTmaStore || kBlockN % 64 == 0, "TMA-store epilogue: whole 64-column boxes");
   // The index-checking build reports rows from the predicated stores, so it always takes them.
@@ -220,11 +220,9 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   } else {
     // ---------------------------------------------------------------- math warpgroups
     ptx::claim_registers<kMathRegs>();
-    // Shared-memory-A tiles: visibly the same in every lane of a warp, so that the warpgroup's A
-    // descriptor can live in uniform registers (up to 18 fewer instructions per K block). The register-A
-    // tiles have no A descriptor, and there the shuffle shifts ptxas's register allocation into spills.
-    const int wg = kRegisterA ? static_cast<int>(threadIdx.x / 128)
-                              : __shfl_sync(0xffffffffu, static_cast<int>(threadIdx.x / 128), 0);
+    // Visibly the same in every lane of a warp, so that the warpgroup's A descriptor can live in uniform
+    // registers (up to 18 fewer instructions per K block, and no R2UR per wgmma in the tiles of parts).
+    const int wg = __shfl_sync(0xffffffffu, static_cast<int>(threadIdx.x / 128), 0);
     const int wg_thread = threadIdx.x % 128;
     // This thread's rows of the m64 fragment (and +8), relative to the warpgroup's 64 rows.
     const int frag_row = (warp % 4) * 16 + lane / 4;
@@ -233,23 +231,16 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank,
                                                                 threadIdx.x == 0);
     Tile tile;
-    float acc[kRegisterA || kAcrossBlocks ? 2 : 1][kAccumulators];
+    float acc[kSplitParts || kAcrossBlocks ? 2 : 1][kAccumulators];
     float out[kOutputs];
     RingPosition<kStages> ring;
 
-    // This thread's ldmatrix address for its warp's 16 rows of A (the 128-byte swizzle puts 16-byte
-    // chunk c of row r at chunk c ^ (r % 8); lanes 16..31 fetch the upper 16 bytes of a k-step).
-    // Rows are 128 bytes, so with this thread's row and chunk in stage 0 (the k = 0 address),
-    // k-step k's address is that XOR k * 32: chunk (2k | half) ^ (row % 8) = (half ^ row % 8) ^ 2k.
-    u32 a_fragment_address = smem_addr(smem_a(0)) +
-                             (wg * 64 + (warp % 4) * 16 + (lane % 8) + ((lane / 8) % 2) * 8) * kBlockK +
-                             (((lane / 16) ^ (lane % 8)) << 4);
-    // The same for this thread's A scale (its second row is 8 further). Register-A tiles hold both
-    // addresses in registers through an empty asm: ptxas otherwise recomputes them from the thread index
-    // in every K block (some 20 instructions) to save the two registers.
+    // This thread's A scale in stage 0 (its second row is 8 further). Tiles of parts hold the address in
+    // a register through an empty asm: ptxas otherwise recomputes it from the thread index in every K
+    // block to save the register.
     u32 sa_address = smem_addr(smem_sa(0) + wg * 64 + frag_row);
-    if constexpr (kRegisterA) asm volatile("" : "+r"(a_fragment_address), "+r"(sa_address));
-    (void)sa_address;  // the shared-memory-A path reads sa through smem_sa
+    if constexpr (kSplitParts) asm volatile("" : "+r"(sa_address));
+    (void)sa_address;  // one-part tiles read sa through smem_sa
     // Descriptors are linear in the tile address (bits 0-13 hold address / 16, the rest is constant):
     // stage 0's, plus constant offsets per stage, part and k-step, rather than one built per wgmma.
     const u64 desc_a0 = ptx::smem_descriptor_sw128(smem_a(0) + wg * 64 * kBlockK);
@@ -260,7 +251,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       float a0, a1, b0, b1;  // sa of this thread's two rows, sb of the tile's first and second 128 columns
     };
     auto read_scales = [&](int s) {
-      if constexpr (kRegisterA) {
+      if constexpr (kSplitParts) {
         const u32 at = sa_address + s * plan.sa_bytes;
         return Scales{ptx::ld_shared_f32(at), ptx::ld_shared_f32(at + 8 * 4), smem_sb(s)[0], smem_sb(s)[1]};
       } else {
@@ -352,9 +343,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       };
 
       // One K block, the `position`-th of its run (always 0 without kAcrossBlocks). Part p of the block
-      // at position i uses scratch (i * kParts + p) % 2. Past position 0 the previous block's last part
-      // is still running: this block's first part goes to the other scratch with A from shared memory,
-      // then that last part is promoted.
+      // at position i uses scratch (i * kParts + p) % 2.
       auto k_block = [&](auto position) {
         constexpr int kPosition = decltype(position)::value;
         constexpr bool kAcross = kPosition > 0;
@@ -364,64 +353,34 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         const Scales sc = read_scales(s);
         const u64 desc_a_stage = desc_a0 + desc_offset(s * plan.a_bytes);
         const u64 desc_b_stage = desc_b0 + desc_offset(s * plan.b_bytes);
-        if constexpr (kRegisterA) {
-          // A once per K block into registers, then the parts back to back: wait_group 1 lets part p
-          // be promoted while part p+1 runs.
-          if constexpr (kAcross) {
-            wgmma_begin(acc[kFirstScratch]);
+        // The parts back to back: wait_group 1 lets part p be promoted while part p+1 runs. Past position 0
+        // the previous block's last part is still running: this block's first part goes to the other
+        // scratch, then that last part is promoted.
 #pragma unroll
-            for (int k = 0; k < kBlockK / 32; ++k)
-              Mma::mma(desc_a_stage + desc_offset(k * 32), desc_b_stage + desc_offset(k * 32), acc[kFirstScratch],
-                       k > 0);
-            ptx::wgmma_commit();
-            finish_previous(acc[1 - kFirstScratch]);
-          }
-          // Every wgmma that read A's registers has completed (wait_group 1 above, or 0 at the end of
-          // the previous block).
-          u32 a_frag[kBlockK / 32][4];
-#pragma unroll
-          for (int k = 0; k < kBlockK / 32; ++k)
-            ptx::ldmatrix_x4(a_frag[k], (a_fragment_address + s * plan.a_bytes) ^ (k * 32));
-#pragma unroll
-          for (int part = kAcross ? 1 : 0; part < kParts; ++part) {
-            float* scratch = acc[(kFirstScratch + part) % 2];
-            wgmma_begin(scratch);
-#pragma unroll
-            for (int k = 0; k < kBlockK / 32; ++k) {
-              const u64 desc_b = desc_b_stage + desc_offset(part * kPartN * kBlockK + k * 32);
-              MmaRs::mma(a_frag[k], desc_b, scratch, k > 0);
-            }
-            ptx::wgmma_commit();
-            if (part > 0) {
-              ptx::wgmma_wait<1>();
-              promote(acc[(kFirstScratch + part - 1) % 2], part - 1, sc, n0_in_scale_block);
-            }
-          }
-          if constexpr (kAcrossBlocks) {
-            keep_previous(s, sc);  // the last part's scale products, folded in now
-          } else {
-            // Nothing stays in flight across the K loop's back edge.
-            ptx::wgmma_wait<0>();
-            release(s);
-            promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
-          }
-        } else {
-          wgmma_begin(acc[kFirstScratch]);
+        for (int part = 0; part < kParts; ++part) {
+          float* scratch = acc[(kFirstScratch + part) % 2];
+          wgmma_begin(scratch);
 #pragma unroll
           for (int k = 0; k < kBlockK / 32; ++k) {
             const u64 desc_a = desc_a_stage + desc_offset(k * 32);
-            const u64 desc_b = desc_b_stage + desc_offset(k * 32);
-            Mma::mma(desc_a, desc_b, acc[kFirstScratch], k > 0);
+            const u64 desc_b = desc_b_stage + desc_offset(part * kPartN * kBlockK + k * 32);
+            Mma::mma(desc_a, desc_b, scratch, k > 0);
           }
           ptx::wgmma_commit();
-          if constexpr (kAcrossBlocks) {
-            if constexpr (kAcross) finish_previous(acc[1 - kFirstScratch]);  // while this block runs
-            keep_previous(s, sc);
+          if (part == 0) {
+            if constexpr (kAcross) finish_previous(acc[1 - kFirstScratch]);
           } else {
-            ptx::wgmma_wait<0>();
-            release(s);
-            promote(acc[0], 0, sc, n0_in_scale_block);
+            ptx::wgmma_wait<1>();
+            promote(acc[(kFirstScratch + part + 1) % 2], part - 1, sc, n0_in_scale_block);  // part - 1's scratch
           }
+        }
+        if constexpr (kAcrossBlocks) {
+          keep_previous(s, sc);  // the last part's scale products, folded in now
+        } else {
+          // Nothing stays in flight across the K loop's back edge.
+          ptx::wgmma_wait<0>();
+          release(s);
+          promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
         }
         ring.advance();
       };

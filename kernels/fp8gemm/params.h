@@ -28,17 +28,17 @@ namespace fp8gemm {
 
 enum class Layout : int { normal = 0, contiguous = 1, masked = 2 };
 
-// Tiles of 192 or 256 columns run as 64-column wgmma parts with A in registers; narrower tiles as one
-// wgmma per k-step with both operands in shared memory (gemm.cuh). The kernel, the source generator
-// and the SASS test all ask here.
-constexpr int register_a_parts(int block_n) { return block_n == 192 || block_n == 256 ? block_n / 64 : 0; }
+// Tiles of 192 or 256 columns run as 64-column wgmma parts, each into a scratch accumulator of its own;
+// narrower tiles as one wgmma per k-step as wide as the tile (gemm.cuh). Both read A and B from shared
+// memory. The kernel, the source generator and the SASS test all ask here.
+constexpr int wgmma_parts(int block_n) { return block_n == 192 || block_n == 256 ? block_n / 64 : 1; }
 
 // Whether a tile may overlap K blocks (kAcrossRun > 0): its two scratch accumulators and its FP32 output
-// must fit in the math warpgroups' registers. Register-A tiles hold 64-column scratch parts; a
-// shared-memory-A tile's scratch is as wide as the tile, 1.5 x BLOCK_N / 2 registers in all. Past 128
-// columns ptxas spills 48-336 bytes of stack (measured 0.3-0.98x as fast as without the overlap); at 120
-// and 128 columns with two math warpgroups 8-16 bytes, which cost nothing measurable.
-constexpr bool k_blocks_can_overlap(int block_n) { return register_a_parts(block_n) > 0 || block_n <= 128; }
+// must fit in the math warpgroups' registers. Tiles of parts hold 64-column scratch; a one-part tile's
+// scratch is as wide as the tile, 1.5 x BLOCK_N / 2 registers in all. Past 128 columns ptxas spills
+// 48-336 bytes of stack (measured 0.3-0.98x as fast as without the overlap); at 120 and 128 columns with
+// two math warpgroups 8-16 bytes, which cost nothing measurable.
+constexpr bool k_blocks_can_overlap(int block_n) { return wgmma_parts(block_n) > 1 || block_n <= 128; }
 
 // Columns the epilogue stages at a time: 256-wide tiles in two rounds of 128, so that the staging tile
 // leaves room for a fourth pipeline stage; narrower tiles in one round.

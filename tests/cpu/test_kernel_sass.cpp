@@ -92,9 +92,9 @@ std::vector<KernelConfig> deepseek_v3_configs() {
   for (const LayerSpec& l : layer_suite("deepseek-v3"))
     for (KernelConfig c : heuristics::configs_for_range(l.layout, l.n, l.k, l.groups, 1, 16384, h100)) {
       if (names.insert(jit::gemm_kernel_name(c)).second) configs.push_back(c);
-      // The register-A tiles' other K-block variant (FP8GEMM_CONFIG's ACROSS_RUN): runs of 2 where the
+      // The other K-block variant of the tiles of parts (FP8GEMM_CONFIG's ACROSS_RUN): runs of 2 where the
       // heuristic takes none, none where it overlaps.
-      if (register_a_parts(c.block_n) > 0) {
+      if (wgmma_parts(c.block_n) > 1) {
         c.across_run = c.across_run == 0 ? 2 : 0;
         if (names.insert(jit::gemm_kernel_name(c)).second) configs.push_back(c);
       }
@@ -290,7 +290,7 @@ TEST(KernelSass, DeepSeekV3KernelsUseQgmmaWithoutLocalMemoryOrSerialization) {
   std::cout << "instructions per warp and K block in the main loop (of them FFMA):" << std::endl;
   for (size_t i = 0; i < configs.size(); ++i) {
     if (loops[i].qgmma == 0) continue;
-    const int per_block = 4 * std::max(register_a_parts(configs[i].block_n), 1);
+    const int per_block = 4 * wgmma_parts(configs[i].block_n);
     std::cout << "  " << loops[i].instructions * per_block / loops[i].qgmma << " ("
               << loops[i].ffma * per_block / loops[i].qgmma << ")  " << jit::gemm_kernel_name(configs[i]) << std::endl;
   }

@@ -17,7 +17,7 @@ using support::ForcedConfig;
 using support::kAllLayouts;
 
 // BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN]: TMA stores with one and two math warpgroups (64, 128
-// wide), the register-A 256-wide tile (staged in two rounds of 128 columns, four stages) with and
+// wide), the 256-wide tile of 64-column parts (staged in two rounds of 128 columns, four stages) with and
 // without K blocks overlapping (in runs of 2 and 3: a run may end mid-tile or cover a short K; with
 // the 192-wide tile's three parts the scratch accumulators swap roles from block to block), a width
 // that is no multiple of 64 (predicated stores only), and shared-memory-A tiles overlapping whole K

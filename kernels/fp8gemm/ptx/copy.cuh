@@ -65,16 +65,6 @@ __device__ __forceinline__ void cp_async_arrive(u64* bar) {
   asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];" ::"r"(smem_addr(bar)) : "memory");
 }
 
-// Four 8x8 matrices of 16-bit elements from shared memory (lanes 8i..8i+7 give matrix i's row
-// shared-space addresses); lane l receives row l/4, elements 2(l%4) and 2(l%4)+1 of each matrix. For 8-bit data that
-// is bytes 4(l%4)..4(l%4)+3 of the row: the A fragment layout of mma/wgmma k32 instructions.
-__device__ __forceinline__ void ldmatrix_x4(u32 (&r)[4], u32 row_address) {
-  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-               : "r"(row_address)
-               : "memory");
-}
-
 struct u32x4 {
   u32 x, y, z, w;
 };
