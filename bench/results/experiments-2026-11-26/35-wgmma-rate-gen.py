@@ -49,6 +49,11 @@ variants = [
     (256, 64, True, "across", True, "lds2"),
     (256, 64, True, "across", True, "reg"),
     (256, 64, True, "across", True, "imm"),
+    # split = FMUL then FADD (__fmul_rn / __fadd_rn: no contraction), two register operands each (experiment 46)
+    (256, 64, True, "promote", True, "split"),
+    (256, 64, True, "across", True, "split"),
+    (256, 64, False, "promote", True, "lds2"),  # A from shared memory in every part (experiment 46)
+    (256, 64, False, "across", True, "lds2"),
 ]
 
 def kernel(w, n, rs, mode, feed=False, scale="lds"):
@@ -132,8 +137,10 @@ extern "C" __global__ void __launch_bounds__({threads}, 1) {name}(int iters, u64
     for (int s = 0; s < 4; ++s) mma_{'rs' if use_rs else 'ss'}_{n}({op}, db + ({n * 128 * part} >> 4) + 2 * s, scratch[{S}], {acc});
     commit();"""
     def prom(part, S, blk):
-        mult = {"lds": f"sc{blk}", "lds2": f"((i & 2) ? sc{blk}b : sc{blk})", "reg": "((i & 2) ? sc_reg_b : sc_reg)", "imm": "1.0f"}[scale]
-        body = (f"for (int i = 0; i < {regs}; ++i) out[{part}][i] += scratch[{S}][i] * {mult};" if mode != "raw"
+        mult = {"lds": f"sc{blk}", "lds2": f"((i & 2) ? sc{blk}b : sc{blk})", "split": f"((i & 2) ? sc{blk}b : sc{blk})", "reg": "((i & 2) ? sc_reg_b : sc_reg)", "imm": "1.0f"}[scale]
+        update = (f"out[{part}][i] = __fadd_rn(out[{part}][i], __fmul_rn(scratch[{S}][i], {mult}));" if scale == "split"
+                  else f"out[{part}][i] += scratch[{S}][i] * {mult};")
+        body = (f"for (int i = 0; i < {regs}; ++i) {update}" if mode != "raw"
                 else f"for (int i = 0; i < {regs}; ++i) freg(scratch[{S}][i]);")
         return f"""
     for (int i = 0; i < {regs}; ++i) freg(scratch[{S}][i]);
@@ -143,7 +150,7 @@ extern "C" __global__ void __launch_bounds__({threads}, 1) {name}(int iters, u64
     for blk in range(run):
         if scale == "lds":
             L.append(f"\n    const float sc{blk} = scales[(it + {blk}) & 63] * scales[(it + {blk} + 7) & 63];")
-        elif scale == "lds2":
+        elif scale in ("lds2", "split"):
             L.append(f"\n    const float sc{blk} = scales[(it + {blk}) & 63], sc{blk}b = scales[(it + {blk} + 7) & 63];")
         for p in range(parts):
             S = idx % nscratch
