@@ -51,7 +51,7 @@ const std::vector<int>& block_n_candidates() {
     std::vector<int> v;
     for (int n = 16; n <= 160; n += 8)
       if (n <= 128 + std::gcd(n, 128)) v.push_back(n);  // at most two B-scale blocks per tile
-    v.push_back(192);  // 192 and 256: 64-wide parts with A in registers (see gemm.cuh)
+    v.push_back(192);  // 192 and 256: 64-wide wgmma parts (see gemm.cuh)
     v.push_back(256);
     return v;
   }();
@@ -68,10 +68,11 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // Block shape: the least time over the waves of the persistent grid, with a tile's time per K block
   // modelled from H100 measurements (bench/results/NOTES.md): a fixed part worth ~96 columns of wgmma
   // work (barriers, issue, data arriving) plus the columns; single wgmma wider than 128 measured x1.19
-  // slower per column, widths that are not a multiple of 64 x1.09. 192 and 256 run as 64-wide parts
-  // with A in registers: 318 and 401 units (per column ~10% cheaper than 128 at 256: each SM takes in
-  // fewer operand bytes per FLOP). One math warpgroup (BLOCK_M 64) costs 0.62 of two. Ties go to the
-  // wider tile.
+  // slower per column, widths that are not a multiple of 64 x1.09. 192 and 256 run as 64-wide parts:
+  // 318 and 401 units (per column ~10% cheaper than 128 at 256: each SM takes in fewer operand bytes per
+  // FLOP), measured when the parts took A from registers; since they read it from shared memory (session
+  // 10) they run 1-6% faster, which the model does not price yet. One math warpgroup (BLOCK_M 64) costs
+  // 0.62 of two. Ties go to the wider tile.
   auto unit_cost = [](int block_m, int block_n) {
     double units = block_n == 256   ? 401.0
                    : block_n == 192 ? 318.0
