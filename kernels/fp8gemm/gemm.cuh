@@ -353,34 +353,55 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         const Scales sc = read_scales(s);
         const u64 desc_a_stage = desc_a0 + desc_offset(s * plan.a_bytes);
         const u64 desc_b_stage = desc_b0 + desc_offset(s * plan.b_bytes);
-        // The parts back to back: wait_group 1 lets part p be promoted while part p+1 runs. Past position 0
-        // the previous block's last part is still running: this block's first part goes to the other
-        // scratch, then that last part is promoted.
+        if constexpr (kSplitParts) {
+          // The parts back to back: wait_group 1 lets part p be promoted while part p+1 runs. Past position 0
+          // the previous block's last part is still running: this block's first part goes to the other
+          // scratch, then that last part is promoted. (This loop would serve one-part tiles too, but ptxas
+          // then schedules some one-warpgroup tiles differently, 64x16 and 64x64 among them, which was never
+          // timed: they keep the branch below, whose SASS is that of the kernels measured before.)
 #pragma unroll
-        for (int part = 0; part < kParts; ++part) {
-          float* scratch = acc[(kFirstScratch + part) % 2];
-          wgmma_begin(scratch);
+          for (int part = 0; part < kParts; ++part) {
+            float* scratch = acc[(kFirstScratch + part) % 2];
+            wgmma_begin(scratch);
+#pragma unroll
+            for (int k = 0; k < kBlockK / 32; ++k) {
+              const u64 desc_a = desc_a_stage + desc_offset(k * 32);
+              const u64 desc_b = desc_b_stage + desc_offset(part * kPartN * kBlockK + k * 32);
+              Mma::mma(desc_a, desc_b, scratch, k > 0);
+            }
+            ptx::wgmma_commit();
+            if (part == 0) {
+              if constexpr (kAcross) finish_previous(acc[1 - kFirstScratch]);
+            } else {
+              ptx::wgmma_wait<1>();
+              promote(acc[(kFirstScratch + part + 1) % 2], part - 1, sc, n0_in_scale_block);  // part - 1's scratch
+            }
+          }
+          if constexpr (kAcrossBlocks) {
+            keep_previous(s, sc);  // the last part's scale products, folded in now
+          } else {
+            // Nothing stays in flight across the K loop's back edge.
+            ptx::wgmma_wait<0>();
+            release(s);
+            promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
+          }
+        } else {
+          wgmma_begin(acc[kFirstScratch]);
 #pragma unroll
           for (int k = 0; k < kBlockK / 32; ++k) {
             const u64 desc_a = desc_a_stage + desc_offset(k * 32);
-            const u64 desc_b = desc_b_stage + desc_offset(part * kPartN * kBlockK + k * 32);
-            Mma::mma(desc_a, desc_b, scratch, k > 0);
+            const u64 desc_b = desc_b_stage + desc_offset(k * 32);
+            Mma::mma(desc_a, desc_b, acc[kFirstScratch], k > 0);
           }
           ptx::wgmma_commit();
-          if (part == 0) {
-            if constexpr (kAcross) finish_previous(acc[1 - kFirstScratch]);
+          if constexpr (kAcrossBlocks) {
+            if constexpr (kAcross) finish_previous(acc[1 - kFirstScratch]);  // while this block runs
+            keep_previous(s, sc);
           } else {
-            ptx::wgmma_wait<1>();
-            promote(acc[(kFirstScratch + part + 1) % 2], part - 1, sc, n0_in_scale_block);  // part - 1's scratch
+            ptx::wgmma_wait<0>();
+            release(s);
+            promote(acc[0], 0, sc, n0_in_scale_block);
           }
-        }
-        if constexpr (kAcrossBlocks) {
-          keep_previous(s, sc);  // the last part's scale products, folded in now
-        } else {
-          // Nothing stays in flight across the K loop's back edge.
-          ptx::wgmma_wait<0>();
-          release(s);
-          promote(acc[(kParts - 1) % 2], kParts - 1, sc, n0_in_scale_block);
         }
         ring.advance();
       };
