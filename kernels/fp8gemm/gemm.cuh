@@ -374,7 +374,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
               if constexpr (kAcross) finish_previous(acc[1 - kFirstScratch]);
             } else {
               ptx::wgmma_wait<1>();
-              promote(acc[(kFirstScratch + part + 1) % 2], part - 1, sc, n0_in_scale_block);  // part - 1's scratch
+              promote(acc[(kFirstScratch + part - 1) % 2], part - 1, sc, n0_in_scale_block);
             }
           }
           if constexpr (kAcrossBlocks) {
