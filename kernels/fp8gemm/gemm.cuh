@@ -8,12 +8,12 @@
 // full/empty mbarriers; each math warpgroup owns 64 rows of the tile. Per K block of 128 a math
 // warpgroup issues four wgmma m64nNk32 into a scratch accumulator, waits, frees the stage, and promotes
 // the block's partial sums into FP32 registers scaled by sa·sb ("two-level accumulation": the tensor
-// cores' FP8 accumulation is not full FP32). Tiles 192 or 256 wide do this per 64-column part with A
-// loaded into registers once per K block, promoting one part while the next runs. Configs with a K-block
-// run (kAcrossRun) also issue the next K block before promoting the previous one's last part. The epilogue
-// converts to BF16 and stages the tile in shared memory; tiles a whole number of 64-column boxes wide
-// leave it to TMA stores that run under the next tile's main loop, unless a warpgroup's 64 rows hold
-// one the layout must not write: those, and narrower tiles, are written with 16-byte row-predicated
+// cores' FP8 accumulation is not full FP32). Tiles 192 or 256 wide do this per 64-column part, promoting
+// one part while the next runs. Configs with a K-block run (kAcrossRun) also issue the next K block before
+// promoting the previous one's last part. The epilogue converts to BF16 and stages the tile in shared
+// memory (in one pass, or two rounds for a 128x256 tile with 4 stages); tiles a whole number of 64-column
+// boxes wide leave it to TMA stores that run under the next tile's main loop, unless a warpgroup's 64 rows
+// hold one the layout must not write: those, and narrower tiles, are written with 16-byte row-predicated
 // stores, which serve every layout's rule about which rows may be written.
 #pragma once
 
@@ -106,9 +106,9 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
   constexpr int kPartN = kBlockN / kParts;
   constexpr int kAccumulators = kPartN / 2;  // per thread: m64nN FP32 fragment of one wgmma
   constexpr int kOutputs = kBlockN / 2;
+  constexpr int kStagingColumns = staging_columns(kBlockM, kBlockN, kStages);
   // Whether a part's columns can straddle two 128-wide B-scale blocks (its width not dividing 128).
   constexpr bool kTwoScales = (128 % kPartN) != 0;
-  constexpr int kStagingColumns = staging_columns(kBlockN);
   constexpr SmemPlan plan(kBlockM, kBlockN, kStages);
   static_assert(kBlockM == 64 || kBlockM == 128, "BLOCK_M is 64 or 128");
   static_assert(kBlockN % 8 == 0 && kBlockN >= 8 && (kBlockN <= 160 || kSplitParts), "wgmma N");
@@ -455,23 +455,42 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
       // The same in every lane, and now visibly so to the compiler: a branch it must treat as divergent
       // would cost the K loop its uniform-register descriptors.
       if constexpr (kTma && kLayout != Layout::normal) whole_box = __all_sync(0xffffffffu, whole_box);
-      // The tile's columns go through the staging tile in rounds of kStagingColumns.
-#pragma unroll
-      for (int round = 0; round < kBlockN / kStagingColumns; ++round) {
-        const int col0 = round * kStagingColumns;  // the round's first column within the tile
-        if (round > 0 && kTma && whole_box) {
+      // The tile's columns go through the staging tile in rounds of kStagingColumns (one round but for
+      // 128x256 tiles with 4 stages).
+      static_for<0, kBlockN / kStagingColumns>([&](auto round) {
+        constexpr int kRound = decltype(round)::value;
+        constexpr int kCol0 = kRound * kStagingColumns;  // the round's first column within the tile
+        if (kRound > 0 && kTma && whole_box) {
           // The previous round's stores must have read the staging tile (the predicated path ends
           // its rounds with a barrier instead).
           if (wg_thread == 0) ptx::bulk_wait_read<0>();
           ptx::named_barrier_sync(1 + wg, 128);
         }
+        // The fragments: 8-column group kCol0 / 8 + j of rows frag_row and frag_row + 8, staged as group j.
+        if constexpr (kTmaStore) {
+          // Group j is 16-byte chunk j % 8 of 64-column box j / 8, at chunk (j % 8) ^ (row % 8) of the row:
+          // with this thread's place in chunk 0 of its row as the base, group j's place is one XOR and a
+          // constant offset away. Eight addresses a tile; 64 apiece (whole 256-wide tiles) were hoisted out
+          // of the tile loop and spilled. Built here, after an empty asm, so that they are not hoisted.
+          u32 base = smem_addr(staging_chunk(frag_row, 0)) + frag_col * 2;
+          asm volatile("" : "+r"(base));
+          static_for<0, kStagingColumns / 8>([&](auto group) {
+            constexpr int j = decltype(group)::value;
+            constexpr int f = kCol0 / 8 + j;
+            constexpr int kBox = (j / 8) * (64 * 128);
+            const u32 at = base ^ ((j % 8) << 4);
+            ptx::st_shared_u32_at<kBox>(at, ptx::pack_bf16x2(out[f * 4 + 0], out[f * 4 + 1]));
+            ptx::st_shared_u32_at<kBox + 8 * 128>(at, ptx::pack_bf16x2(out[f * 4 + 2], out[f * 4 + 3]));
+          });
+        } else {
 #pragma unroll
-        for (int j = 0; j < kStagingColumns / 8; ++j) {
-          const int f = col0 / 8 + j;  // the 8-column fragment group of the accumulator
-          ptx::st_shared_u32(staging_chunk(frag_row, j) + frag_col * 2,
-                             ptx::pack_bf16x2(out[f * 4 + 0], out[f * 4 + 1]));
-          ptx::st_shared_u32(staging_chunk(frag_row + 8, j) + frag_col * 2,
-                             ptx::pack_bf16x2(out[f * 4 + 2], out[f * 4 + 3]));
+          for (int j = 0; j < kStagingColumns / 8; ++j) {
+            const int f = kCol0 / 8 + j;
+            ptx::st_shared_u32(staging_chunk(frag_row, j) + frag_col * 2,
+                               ptx::pack_bf16x2(out[f * 4 + 0], out[f * 4 + 1]));
+            ptx::st_shared_u32(staging_chunk(frag_row + 8, j) + frag_col * 2,
+                               ptx::pack_bf16x2(out[f * 4 + 2], out[f * 4 + 3]));
+          }
         }
         if (kTma && whole_box) {
           ptx::fence_proxy_async_shared();
@@ -479,7 +498,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           if (wg_thread == 0) {
 #pragma unroll
             for (int box = 0; box < kStagingColumns / 64; ++box)
-              ptx::tma_store_3d(tma_d, staging + box * (64 * 128), n0 + col0 + box * 64, tile.row + wg * 64,
+              ptx::tma_store_3d(tma_d, staging + box * (64 * 128), n0 + kCol0 + box * 64, tile.row + wg * 64,
                                 tile.scale_group);
             ptx::bulk_commit();
           }
@@ -492,12 +511,12 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
             const int r = c / kChunks;
             const int chunk = c % kChunks;
             const int row = tile.row + wg * 64 + r;
-            const int col = n0 + col0 + chunk * 8;
+            const int col = n0 + kCol0 + chunk * 8;
             bool write = row < tile.rows_end && col < kN;
             if constexpr (kLayout == Layout::contiguous) {
               if (write) {
                 const int index = __ldg(p.m_indices + row);
-                if (kCheckIndices && chunk == 0 && round == 0 && (index < -1 || index >= p.groups))
+                if (kCheckIndices && chunk == 0 && kRound == 0 && (index < -1 || index >= p.groups))
                   printf("fp8gemm: m_indices[%d] = %d is outside [-1, %d); the row was skipped\n", row, index,
                          p.groups);
                 write = index == tile.group;
@@ -511,7 +530,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
           // The staging tile is free again once every thread of the warpgroup has read its part.
           ptx::named_barrier_sync(1 + wg, 128);
         }
-      }
+      });
     }
     // The CTA's shared memory must outlive the reads of its last TMA stores.
     if constexpr (kTma) {

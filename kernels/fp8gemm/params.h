@@ -40,13 +40,17 @@ constexpr int wgmma_parts(int block_n) { return block_n == 192 || block_n == 256
 // two math warpgroups 8-16 bytes, which cost nothing measurable.
 constexpr bool k_blocks_can_overlap(int block_n) { return wgmma_parts(block_n) > 1 || block_n <= 128; }
 
-// Columns the epilogue stages at a time: 256-wide tiles in two rounds of 128, so that the staging tile
-// leaves room for a fourth pipeline stage; narrower tiles in one round.
-constexpr int staging_columns(int block_n) { return block_n == 256 ? 128 : block_n; }
+// Columns the epilogue stages at a time. A 128x256 tile with 4 stages stages its columns in two rounds of
+// 128, so that the 4th stage fits beside the staging tile; with 3 stages, and every other tile, the whole
+// tile in one pass. The heuristic gives 128x256 tiles 4 stages only in problems of one or two waves, where
+// the deeper first fill paid and no next tile's main loop waits for the rounds (experiment 52).
+constexpr int staging_columns(int block_m, int block_n, int stages) {
+  return block_m == 128 && block_n == 256 && stages >= 4 ? 128 : block_n;
+}
 
 // Shared-memory plan of one CTA, used by the kernel and by the host (launch size, heuristics).
 // Per pipeline stage: the A tile and the B tile (FP8, 128-byte rows, 1024-byte aligned). Then one BF16
-// staging tile of staging_columns(BLOCK_N) for the epilogue (1024-byte aligned, so that a TMA store can
+// staging tile of staging_columns for the epilogue (1024-byte aligned, so that a TMA store can
 // read it with the 128-byte swizzle: tiles a multiple of 64 wide stage in 64-column boxes, rows of 128
 // bytes; the others in rows of d_pitch bytes, a pitch that keeps the fragment stores free of bank
 // conflicts), the A scales of each stage's rows, the (at most two) B scales of its columns, and the
@@ -60,7 +64,7 @@ struct SmemPlan {
         b_bytes(block_n * 128),
         sa_bytes(block_m * 4),
         sb_bytes(16),
-        d_pitch(block_n % 64 == 0 ? staging_columns(block_n) * 2
+        d_pitch(block_n % 64 == 0 ? staging_columns(block_m, block_n, stages) * 2
                                   : block_n * 2 + ((block_n / 2) % 8 == 0 ? 16 : 0)),
         a_offset(0),
         // Each region right after the one before it (the members are initialized in this order).

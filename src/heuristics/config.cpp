@@ -107,14 +107,19 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   }
 
   // Cluster of two sharing A (multicast) when several n blocks reuse each A block and they pair up.
-  // Not for 256-wide tiles: with their 4th stage, pairs measured 0.3-2.3% slower than single CTAs on
-  // five M=4096 shapes (bench/results/experiments-2026-11-25/13-config-sweep.txt); 192-wide tiles
-  // were mixed (-1% to +2%) and keep their pairs.
+  // Not for 256-wide tiles: pairs measured 0.3-2.3% slower than single CTAs on five M=4096 shapes
+  // (bench/results/experiments-2026-11-25/13-config-sweep.txt), and 0-0.5% slower on the contiguous
+  // ones at the power cap (experiments-2026-11-26/49); 192-wide tiles were mixed (-1% to +2%) and keep
+  // their pairs.
   const int64_t n_blocks = ceil_div(p.n, best.block_n);
   const int64_t rows = p.layout == Layout::masked ? p.m * p.groups : p.m;
   best.cluster = (rows >= 512 && n_blocks % 2 == 0 && sms >= 2 && best.block_n < 256) ? 2 : 1;
 
-  // As many pipeline stages as shared memory holds.
+  // As many pipeline stages as shared memory holds. A 128x256 tile fits 4 beside half a staging tile
+  // (the epilogue then runs in two rounds, the second waiting for the first one's TMA stores to read it),
+  // or 3 beside the whole one. Measured in turn on the H100 (experiment 52): past two waves the single
+  // pass wins, 1-6% at M=4096 (short K most) and 2-6% on the contiguous shapes (noisy); in one or two waves
+  // (masked 1 x 1024) the 4th stage wins by 2.5%.
   best.stages = 1;
   for (int s = kMaxStages; s >= 2; --s) {
     if (SmemPlan(best.block_m, best.block_n, s).total <= dev.smem_per_block) {
@@ -122,6 +127,9 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
       break;
     }
   }
+  if (best.block_m == 128 && best.block_n == 256 && best.stages == 4 &&
+      ceil_div(tile_count(p, best.block_m, best.block_n), sms) > 2)
+    best.stages = 3;
   // Contiguous 128x256 tiles overlap each K block's first part with the previous block's last (kernel
   // template kAcrossRun), in straight-line runs of 4 K blocks: 1.07-1.08x over none on all four suite
   // shapes, timed in turn on an H100 and an H200 (bench/results/2026-11-26-h100-overlap.md). On normal

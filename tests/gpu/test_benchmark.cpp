@@ -20,7 +20,7 @@ TEST_F(BenchmarkTool, ForcedConfigsAreCheckedAndTimedBesideTheHeuristic) {
   ASSERT_EQ(std::getenv("FP8GEMM_CONFIG"), nullptr);
   // N=2112 has 9 blocks of 256 columns: a pair of CTAs (cluster 2) cannot share them.
   support::Benchmark bench(stream(), 3, /*baselines=*/false, support::ScaleLayout::mn_major,
-                           {"128,128,4,1", "64,64,6,1", "128,256,4,2"});
+                           {"128,128,4,1", "64,64,6,1", "128,256,3,2"});
   const support::BenchResult r = bench.normal({200, 2112, 640}, 7);
   EXPECT_TRUE(r.correctness.empty()) << r.correctness;
   ASSERT_TRUE(r.ours.ran) << r.ours.note;

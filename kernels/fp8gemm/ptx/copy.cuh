@@ -88,6 +88,13 @@ __device__ __forceinline__ void st_shared_u32(void* p, u32 v) {
   asm volatile("st.shared.u32 [%0], %1;" ::"r"(smem_addr(p)), "r"(v) : "memory");
 }
 
+// The same at a constant byte offset from a shared-memory address: stores that differ by a constant share
+// one address register.
+template <int kOffset>
+__device__ __forceinline__ void st_shared_u32_at(u32 address, u32 v) {
+  asm volatile("st.shared.u32 [%0+%2], %1;" ::"r"(address), "r"(v), "n"(kOffset) : "memory");
+}
+
 __device__ __forceinline__ void st_global_v4(void* p, u32x4 v) {
   asm volatile("st.global.v4.u32 [%0], {%1, %2, %3, %4};" ::"l"(p), "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w)
                : "memory");
