@@ -118,8 +118,8 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // As many pipeline stages as shared memory holds. A 128x256 tile fits 4 beside half a staging tile
   // (the epilogue then runs in two rounds, the second waiting for the first one's TMA stores to read it),
   // or 3 beside the whole one. Measured in turn on the H100 (experiment 52): past two waves the single
-  // pass wins, 1-6% at M=4096 (short K most) and 2-6% on the contiguous shapes (noisy); in one or two waves
-  // (masked 1 x 1024) the 4th stage wins by 2.5%.
+  // pass wins or ties, -0.3% to +6% at M=4096 (short K most) and +2-6% on the contiguous shapes (noisy);
+  // in one or two waves (masked 1 x 1024) the 4th stage wins by 2.5%.
   best.stages = 1;
   for (int s = kMaxStages; s >= 2; --s) {
     if (SmemPlan(best.block_m, best.block_n, s).total <= dev.smem_per_block) {
