@@ -115,11 +115,12 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   const int64_t rows = p.layout == Layout::masked ? p.m * p.groups : p.m;
   best.cluster = (rows >= 512 && n_blocks % 2 == 0 && sms >= 2 && best.block_n < 256) ? 2 : 1;
 
-  // As many pipeline stages as shared memory holds. A 128x256 tile fits 4 beside half a staging tile
-  // (the epilogue then runs in two rounds, the second waiting for the first one's TMA stores to read it),
-  // or 3 beside the whole one. Measured in turn on the H100 (experiment 52): past two waves the single
-  // pass wins or ties, -0.3% to +6% at M=4096 (short K most) and +2-6% on the contiguous shapes (noisy);
-  // in one or two waves (masked 1 x 1024) the 4th stage wins by 2.5%.
+  // As many pipeline stages as shared memory holds. The last stage of a 128x256 tile (its 4th) fits only
+  // beside half a staging tile (staging_columns, params.h: the epilogue then runs in two rounds, the second
+  // waiting for the first one's TMA stores to read it); one stage fewer stages the whole tile at once.
+  // Measured in turn on the H100 (experiment 52): past two waves the single pass wins or ties, -0.3% to
+  // +6% at M=4096 (short K most) and +2-6% on the contiguous shapes (noisy); in one or two waves (masked
+  // 1 x 1024) the 4th stage wins by 2.5%.
   best.stages = 1;
   for (int s = kMaxStages; s >= 2; --s) {
     if (SmemPlan(best.block_m, best.block_n, s).total <= dev.smem_per_block) {
@@ -127,9 +128,9 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
       break;
     }
   }
-  if (best.block_m == 128 && best.block_n == 256 && best.stages == 4 &&
+  if (staging_columns(best.block_m, best.block_n, best.stages) < best.block_n &&
       ceil_div(tile_count(p, best.block_m, best.block_n), sms) > 2)
-    best.stages = 3;
+    --best.stages;
   // Contiguous 128x256 tiles overlap each K block's first part with the previous block's last (kernel
   // template kAcrossRun), in straight-line runs of 4 K blocks: 1.07-1.08x over none on all four suite
   // shapes, timed in turn on an H100 and an H200 (bench/results/2026-11-26-h100-overlap.md). On normal
@@ -142,11 +143,11 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // more than two row blocks (M=4096 N=2112 K=7168: 1.05x), 0.994-1.006x at M <= 256. Single CTAs gain
   // most with runs of 4 (1.10x at K=512), pairs with runs of 2 (1.05x at M=1024 N=3072 K=16384).
   if (best.block_m == 128 && best.block_n == 192 && best.stages >= 2) best.across_run = best.cluster == 1 ? 4 : 2;
-  // 64-wide tiles (shared-memory A, the thin problems' choice) overlap whole K blocks the same way:
+  // 64-wide tiles (one part, the thin problems' choice) overlap whole K blocks the same way:
   // 1.01-1.03x at M=64/128 N=7168 K=16384 and M=128 N=4096 K=7168 in turn on the H100 (experiment 25).
   // So do the other tiles of one math warpgroup up to 128 wide: 1.005-1.014x at 96 and 128 (normal and
   // masked, experiment 31). 16- and 32-wide tiles measured even; two warpgroups' 96- to 128-wide tiles
-  // mixed (0.96-1.02x), and wider shared-memory-A tiles spill with it: they keep none.
+  // mixed (0.96-1.02x), and wider one-part tiles spill with it: they keep none.
   if (best.stages >= 2 && (best.block_n == 64 || (best.block_m == 64 && best.block_n > 64 && best.block_n <= 128)))
     best.across_run = 4;
   set_derived_fields(best, dev);

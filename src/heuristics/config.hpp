@@ -27,7 +27,7 @@ struct KernelConfig {
                              // block through TMA multicast
   int math_warpgroups = 2;   // block_m / 64
   bool check_indices = false;  // contiguous: the kernel reports m_indices outside [-1, groups)
-  // K blocks per straight-line run in which each block's first part (shared-memory-A tiles: the whole
+  // K blocks per straight-line run in which each block's first part (one-part tiles: the whole
   // block) is issued while the previous block's last part still runs (0: every K block drains its
   // wgmmas; see kAcrossBlocks in gemm.cuh). Only where k_blocks_can_overlap(block_n) (params.h).
   int across_run = 0;

@@ -34,7 +34,7 @@ class BadArguments : public GpuTest {
 };
 
 // A malformed or unsupported FP8GEMM_CONFIG is an error naming the variable, and nothing runs. Among the
-// unsupported: K-block overlap on a shared-memory-A tile wider than 128 (it would spill), and a 256-wide
+// unsupported: K-block overlap on a one-part tile wider than 128 (it would spill), and a 256-wide
 // tile with 5 stages (more shared memory than the device has).
 TEST_F(BadArguments, ForcedConfigIsChecked) {
   const support::NormalProblem p = support::make_normal_problem(128, 512, 256, {ScaleLayout::mn_major, OutputLayout::contiguous}, 2);

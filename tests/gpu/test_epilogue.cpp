@@ -20,7 +20,7 @@ using support::kAllLayouts;
 // wide), the 256-wide tile of 64-column parts (4 stages and two staging rounds, or 3 and one) with and
 // without K blocks overlapping (in runs of 2 and 3: a run may end mid-tile or cover a short K; with
 // the 192-wide tile's three parts the scratch accumulators swap roles from block to block), a width
-// that is no multiple of 64 (predicated stores only), and shared-memory-A tiles overlapping whole K
+// that is no multiple of 64 (predicated stores only), and one-part tiles overlapping whole K
 // blocks (one warpgroup in runs of 3; 112 wide in runs of 2, whose tiles straddle two B-scale blocks).
 // Then the overlaps the heuristic picks: 192 wide in runs of 4, and one warpgroup's 96-wide (straddling
 // two B-scale blocks) and 128-wide tiles.
