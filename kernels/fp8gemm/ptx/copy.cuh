@@ -59,6 +59,13 @@ __device__ __forceinline__ void cp_async_4(void* dst, const void* src, bool vali
                : "memory");
 }
 
+// Copy 16 bytes global -> shared asynchronously (both addresses 16-byte aligned), of which the first
+// `src_bytes` (0 to 16) are read and the rest zero-filled. Through L2 only (.cg).
+__device__ __forceinline__ void cp_async_16(void* dst, const void* src, int src_bytes) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(smem_addr(dst)), "l"(src), "r"(src_bytes)
+               : "memory");
+}
+
 // Arrive on `bar` once all of this thread's earlier cp.async copies have landed. The arrival counts
 // toward the barrier's expected count (noinc).
 __device__ __forceinline__ void cp_async_arrive(u64* bar) {
