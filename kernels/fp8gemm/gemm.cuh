@@ -498,19 +498,23 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
         }
         // The fragments: 8-column group kCol0 / 8 + j of rows frag_row and frag_row + 8, staged as group j.
         if constexpr (kTmaStore) {
-          // Group j is 16-byte chunk j % 8 of 64-column box j / 8, at chunk (j % 8) ^ (row % 8) of the row:
-          // with this thread's place in chunk 0 of its row as the base, group j's place is one XOR and a
-          // constant offset away. Eight addresses a tile; 64 apiece (whole 256-wide tiles) were hoisted out
-          // of the tile loop and spilled. Built here, after an empty asm, so that they are not hoisted.
-          u32 base = smem_addr(staging_chunk(frag_row, 0)) + frag_col * 2;
+          // Groups j and j + 1 (j even) of the warp's 16 rows go in one stmatrix.x4: matrix i holds rows
+          // 8 * (i % 2) to 8 * (i % 2) + 7 of group j + i / 2, and lane l gives the address of row l % 8 of
+          // matrix l / 8. Group j is 16-byte chunk j % 8 of 64-column box j / 8, at chunk (j % 8) ^ (row % 8)
+          // of its row; j % 8 is even, so a lane's chunk is ((j % 8) ^ (l / 16) ^ (l % 8)): one XOR with a
+          // constant away from the lane's base. Built here, after an empty asm, so that it is not hoisted.
+          const int st_row = (warp % 4) * 16 + 8 * ((lane / 8) % 2) + lane % 8;
+          u32 base = smem_addr(staging) + st_row * 128 + (((lane / 16) ^ (lane % 8)) << 4);
           asm volatile("" : "+r"(base));
-          static_for<0, kStagingColumns / 8>([&](auto group) {
-            constexpr int j = decltype(group)::value;
+          static_for<0, kStagingColumns / 16>([&](auto pair) {
+            constexpr int j = 2 * decltype(pair)::value;
             constexpr int f = kCol0 / 8 + j;
             constexpr int kBox = (j / 8) * (64 * 128);
             const u32 at = base ^ ((j % 8) << 4);
-            ptx::st_shared_u32_at<kBox>(at, ptx::pack_bf16x2(out[f * 4 + 0], out[f * 4 + 1]));
-            ptx::st_shared_u32_at<kBox + 8 * 128>(at, ptx::pack_bf16x2(out[f * 4 + 2], out[f * 4 + 3]));
+            ptx::stmatrix_x4_at<kBox>(at, ptx::pack_bf16x2(out[f * 4 + 0], out[f * 4 + 1]),
+                                      ptx::pack_bf16x2(out[f * 4 + 2], out[f * 4 + 3]),
+                                      ptx::pack_bf16x2(out[f * 4 + 4], out[f * 4 + 5]),
+                                      ptx::pack_bf16x2(out[f * 4 + 6], out[f * 4 + 7]));
           });
         } else {
 #pragma unroll

@@ -95,11 +95,15 @@ __device__ __forceinline__ void st_shared_u32(void* p, u32 v) {
   asm volatile("st.shared.u32 [%0], %1;" ::"r"(smem_addr(p)), "r"(v) : "memory");
 }
 
-// The same at a constant byte offset from a shared-memory address: stores that differ by a constant share
-// one address register.
+// Four 8x8 matrices of 16-bit values from the warp's registers into shared memory (stmatrix .x4): lanes 8i to
+// 8i + 7 give the addresses of matrix i's eight 16-byte rows (plus kOffset, a constant, so that stores that differ
+// by a constant share one address register), and register i of lane l holds
+// columns 2(l%4), 2(l%4)+1 of row l/4 of matrix i: the layout of a wgmma accumulator fragment's 8x8 pieces.
 template <int kOffset>
-__device__ __forceinline__ void st_shared_u32_at(u32 address, u32 v) {
-  asm volatile("st.shared.u32 [%0+%2], %1;" ::"r"(address), "r"(v), "n"(kOffset) : "memory");
+__device__ __forceinline__ void stmatrix_x4_at(u32 address, u32 m0, u32 m1, u32 m2, u32 m3) {
+  asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0+%5], {%1, %2, %3, %4};" ::"r"(address), "r"(m0),
+               "r"(m1), "r"(m2), "r"(m3), "n"(kOffset)
+               : "memory");
 }
 
 __device__ __forceinline__ void st_global_v4(void* p, u32x4 v) {
