@@ -41,6 +41,7 @@ struct BenchOptions {
   std::vector<std::string> configs;  // forced through FP8GEMM_CONFIG, timed in turn with the heuristic's
   std::string sa_layout = "mn-major";
   uint64_t seed = 0;
+  int num_sms = 0;  // 0: the library's default (all SMs, or what set_num_sms was given)
 };
 
 std::string shape_text(const BenchResult& r) {
@@ -261,9 +262,10 @@ void run_bench(const BenchOptions& options) {
     throw CLI::RuntimeError(2);
   }
 
+  if (options.num_sms > 0) set_num_sms(options.num_sms);
   const nlohmann::json info = support::run_info_json();
-  std::printf("fp8gemm bench on %s (%d SMs), driver CUDA %s, cuBLASLt %zu; median of %d runs, L2 flushed, ours and blk run in turn, sa %s\n",
-              info["device"].get<std::string>().c_str(), info["sm_count"].get<int>(),
+  std::printf("fp8gemm bench on %s (%d SMs, ours on %d), driver CUDA %s, cuBLASLt %zu; median of %d runs, L2 flushed, ours and blk run in turn, sa %s\n",
+              info["device"].get<std::string>().c_str(), info["sm_count"].get<int>(), get_num_sms(),
               info["driver_cuda_version"].get<std::string>().c_str(), info["cublaslt_version"].get<size_t>(),
               options.iters, options.sa_layout.c_str());
   const bool gemms = !normal.empty() || !contiguous.empty() || !masked.empty();
@@ -321,6 +323,7 @@ void run_bench(const BenchOptions& options) {
     if (!clocks.available()) out["clock_note"] = "not sampled: " + clocks.unavailable_reason();
     out["sa_layout"] = options.sa_layout;
     out["seed"] = options.seed;
+    out["num_sms"] = get_num_sms();
     if (bare.us >= 0)
       out["bare_launch_host_us"] = bare.us;
     else
@@ -386,6 +389,10 @@ void add_bench_command(CLI::App& app) {
       ->check(CLI::IsMember({"mn-major", "row-major"}))
       ->capture_default_str();
   cmd->add_option("--seed", options->seed, "seed of the random operands")->capture_default_str();
+  cmd->add_option("--num-sms", options->num_sms,
+                  "SMs our persistent kernels may use (fp8gemm::set_num_sms; 0: all); cuBLASLt keeps all of them")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
   cmd->callback([options] { run_bench(*options); });
 }
 
