@@ -91,7 +91,9 @@ void per_token_cast_to_fp8(const TensorView& x, const TensorView& q, const Tenso
 void per_block_cast_to_fp8(const TensorView& w, const TensorView& q, const TensorView& scales,
                            bool pow2_scales = false, Stream stream = nullptr);
 
-// Number of SMs the persistent kernels use (0 = all of the device's).
+// Number of SMs the persistent kernels may use (0 = all of the device's). A long-K normal or contiguous GEMM
+// launches only as many as its waves of tiles need (e.g. 128 of 132 for 4096 tiles): as fast in tile times, and
+// faster per clock on the H100.
 void set_num_sms(int num_sms);
 int get_num_sms();
 

@@ -259,11 +259,12 @@ NB_MODULE(_C, m) {
         nb::arg("pow2_scales"), nb::arg("stream"),
         "Quantizes w to E4M3 codes q and 128x128 scales, enqueued on `stream`. See fp8gemm.per_block_cast_to_fp8.");
   m.def("set_num_sms", &fp8gemm::set_num_sms, nb::arg("num_sms"),
-        "Sets how many SMs the persistent kernels use; 0 (the default) means all of the device's.\n\n"
+        "Sets how many SMs the persistent kernels may use; 0 (the default) means all of the device's.\n\n"
         "Takes effect for later calls (kernels are chosen per call); a count above the device's is\n"
-        "clipped to it. Raises fp8gemm.Error for a negative count.");
+        "clipped to it. A long-K normal or contiguous GEMM launches only as many as its waves of tiles\n"
+        "need. Raises fp8gemm.Error for a negative count.");
   m.def("get_num_sms", &fp8gemm::get_num_sms,
-        "Number of SMs the persistent kernels use: the value given to set_num_sms, else the device's count.");
+        "Number of SMs the persistent kernels may use: the value given to set_num_sms, else the device's count.");
   m.def("reload_settings", &fp8gemm::reload_settings,
         "Reads FP8GEMM_CONFIG and FP8GEMM_CHECK_INDICES from the environment again.\n\n"
         "The GEMMs read them at their first call, not at every call (reading the environment costs\n"

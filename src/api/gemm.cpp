@@ -137,20 +137,22 @@ CUlaunchConfig launch_config(const KernelConfig& c, unsigned grid, CUstream stre
 }
 
 // The first call with `key`: the heuristic (or FP8GEMM_CONFIG), the kernel (JIT, cache, module load)
-// and, for clusters, the grid that stays resident.
+// and the persistent grid (for clusters, no more than stay resident).
 Dispatch make_dispatch(const DispatchKey& key, const heuristics::DeviceFacts& facts, CUstream stream) {
   Dispatch out;
   KernelConfig& c = out.config;
-  c = heuristics::choose_config({key.layout, key.heuristic_m, key.n, key.k, key.groups}, facts);
+  const heuristics::Problem problem{key.layout, key.heuristic_m, key.n, key.k, key.groups};
+  c = heuristics::choose_config(problem, facts);
   override_config(c, facts, key.settings->config);
   c.check_indices = key.layout == Layout::contiguous && key.settings->check_indices;
   out.kernel = kernel_for(c);
-  out.grid = static_cast<unsigned>(c.num_sms);
+  int available = c.num_sms / c.cluster;
   if (c.cluster > 1) {
     CUlaunchAttribute cluster;
-    const CUlaunchConfig config = launch_config(c, out.grid, stream, cluster);
-    out.grid = static_cast<unsigned>(resident_clusters(out.kernel, config, c) * c.cluster);
+    const CUlaunchConfig config = launch_config(c, static_cast<unsigned>(c.num_sms), stream, cluster);
+    available = resident_clusters(out.kernel, config, c);
   }
+  out.grid = static_cast<unsigned>(heuristics::grid_clusters(c, problem, available) * c.cluster);
   return out;
 }
 

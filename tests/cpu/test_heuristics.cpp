@@ -33,15 +33,21 @@ void expect_valid(const KernelConfig& c, const Problem& p, const DeviceFacts& de
   EXPECT_EQ(c.num_sms % c.cluster, 0);
 }
 
+// A problem of any layout with M in [1, max_m], N a multiple of 8, K of 16, up to 64 groups.
+Problem random_problem(std::mt19937& rng, int64_t max_m) {
+  Problem p;
+  p.layout = static_cast<Layout>(rng() % 3);
+  p.m = 1 + static_cast<int64_t>(rng() % max_m);
+  p.n = 8 * (1 + static_cast<int64_t>(rng() % 2048));
+  p.k = 16 * (1 + static_cast<int64_t>(rng() % 1024));
+  p.groups = p.layout == Layout::normal ? 1 : 1 + static_cast<int64_t>(rng() % 64);
+  return p;
+}
+
 TEST(Heuristics, EveryChoiceIsAValidKernel) {
   std::mt19937 rng(3);
   for (int trial = 0; trial < 3000; ++trial) {
-    Problem p;
-    p.layout = static_cast<Layout>(rng() % 3);
-    p.m = 1 + static_cast<int64_t>(rng() % 16384);
-    p.n = 8 * (1 + static_cast<int64_t>(rng() % 2048));
-    p.k = 16 * (1 + static_cast<int64_t>(rng() % 1024));
-    p.groups = p.layout == Layout::normal ? 1 : 1 + static_cast<int64_t>(rng() % 64);
+    const Problem p = random_problem(rng, 16384);
     DeviceFacts dev;
     dev.num_sms = 1 + static_cast<int>(rng() % 132);  // set_num_sms: any count up to the device's
     expect_valid(choose_config(p, dev), p, dev);
@@ -109,6 +115,39 @@ TEST(Heuristics, FewerSmsNeverGiveALargerGrid) {
     dev.num_sms = sms;
     const KernelConfig c = choose_config({Layout::normal, 4096, 7168, 2048, 1}, dev);
     EXPECT_LE(c.num_sms, sms);
+  }
+}
+
+// The persistent grid: the fewest clusters that keep the waves of all of them, on long-K normal and contiguous
+// problems; all of them on masked problems and short K (experiments-2026-11-26/67-69).
+TEST(Heuristics, GridIsBalancedOverTheWaves) {
+  const DeviceFacts dev;
+  auto grid = [&](const Problem& p, int available = 132) {
+    const KernelConfig c = choose_config(p, dev);
+    return grid_clusters(c, p, available / c.cluster) * c.cluster;
+  };
+  // 4096 tiles of 128x256: 31.03 waves on 132 SMs, 32 full ones on 128.
+  EXPECT_EQ(grid({Layout::contiguous, 4 * 8192, 4096, 7168, 4}), 128);
+  EXPECT_EQ(grid({Layout::contiguous, 8 * 4096, 4096, 7168, 8}), 128);
+  EXPECT_EQ(grid({Layout::normal, 4096, 7168, 16384, 1}), 128);  // 896 tiles: 7 waves
+  EXPECT_EQ(grid({Layout::contiguous, 8 * 4096, 7168, 2048, 8}), 131);  // 7168 tiles: 55 waves
+  EXPECT_EQ(grid({Layout::normal, 4096, 2112, 7168, 1}), 118);  // 176 pairs of 128x192: 3 waves of 59
+  EXPECT_EQ(grid({Layout::normal, 4096, 2112, 7168, 1}, 120), 118);  // 60 resident pairs: the same 3 waves
+  EXPECT_EQ(grid({Layout::normal, 4096, 32768, 512, 1}), 132);  // short K keeps every SM
+  EXPECT_EQ(grid({Layout::masked, 1024, 4096, 7168, 1}), 132);  // masked: the units are counted on the device
+
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 3000; ++trial) {
+    const Problem p = random_problem(rng, 65536);
+    const KernelConfig c = choose_config(p, dev);
+    const int available = 1 + static_cast<int>(rng() % (132 / c.cluster));
+    const int clusters = grid_clusters(c, p, available);
+    SCOPED_TRACE(c.name() + " m=" + std::to_string(p.m) + " available=" + std::to_string(available));
+    ASSERT_GE(clusters, 1);
+    ASSERT_LE(clusters, available);
+    if (p.layout == Layout::masked) continue;
+    const int64_t units = ceil_div(ceil_div(p.m, c.block_m) * ceil_div(p.n, c.block_n), c.cluster);
+    EXPECT_EQ(ceil_div(units, clusters), ceil_div(units, available)) << "the balanced grid added a wave";
   }
 }
 
