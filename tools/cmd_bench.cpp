@@ -264,7 +264,7 @@ void run_bench(const BenchOptions& options) {
 
   if (options.num_sms > 0) set_num_sms(options.num_sms);
   const nlohmann::json info = support::run_info_json();
-  std::printf("fp8gemm bench on %s (%d SMs, ours on %d), driver CUDA %s, cuBLASLt %zu; median of %d runs, L2 flushed, ours and blk run in turn, sa %s\n",
+  std::printf("fp8gemm bench on %s (%d SMs, ours on at most %d), driver CUDA %s, cuBLASLt %zu; median of %d runs, L2 flushed, ours and blk run in turn, sa %s\n",
               info["device"].get<std::string>().c_str(), info["sm_count"].get<int>(), get_num_sms(),
               info["driver_cuda_version"].get<std::string>().c_str(), info["cublaslt_version"].get<size_t>(),
               options.iters, options.sa_layout.c_str());
