@@ -153,6 +153,9 @@ Dispatch make_dispatch(const DispatchKey& key, const heuristics::DeviceFacts& fa
     available = resident_clusters(out.kernel, config, c);
   }
   out.grid = static_cast<unsigned>(heuristics::grid_clusters(c, problem, available) * c.cluster);
+  if (env_flag("FP8GEMM_JIT_VERBOSE"))
+    std::fprintf(stderr, "fp8gemm: %s for m=%lld on %u CTAs\n", c.name().c_str(),
+                 static_cast<long long>(key.heuristic_m), out.grid);
   return out;
 }
 
