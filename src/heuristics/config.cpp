@@ -159,7 +159,7 @@ int grid_clusters(const KernelConfig& c, const Problem& p, int available_cluster
   // A grid of all SMs whose last wave is part-empty takes as many tile times as the balanced one, but its tiles
   // run slower: timed in turn on the H100 (bench/results/experiments-2026-11-26/67-69), 128 CTAs instead of 132
   // made contiguous (4, 8192, 4096, 7168) and (8, 4096, 4096, 7168), 4096 tiles, 3.6-5.3% faster at the power cap
-  // (at a lower clock: per clock), and 118 instead of 132 made normal M=4096 N=2112 K=7168 (352 tiles in pairs)
+  // (at a lower clock: per clock), and 118 instead of 132 made normal M=4096 N=2112 K=7168 (352 tiles of 128x192)
   // 1.7-4.3% faster; long K at 896 tiles -0.3% to +2.2%, K=1536 and 2048 within +-0.7%. At K=512 (M=4096
   // N=32768, 4096 tiles) 128 lost 2% in runs of 100, where the output's stores weigh most: short K keeps them all.
   if (p.layout == Layout::masked || ceil_div(p.k, 128) < 12) return static_cast<int>(available);

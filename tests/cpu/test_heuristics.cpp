@@ -131,8 +131,8 @@ TEST(Heuristics, GridIsBalancedOverTheWaves) {
   EXPECT_EQ(grid({Layout::contiguous, 8 * 4096, 4096, 7168, 8}), 128);
   EXPECT_EQ(grid({Layout::normal, 4096, 7168, 16384, 1}), 128);  // 896 tiles: 7 waves
   EXPECT_EQ(grid({Layout::contiguous, 8 * 4096, 7168, 2048, 8}), 131);  // 7168 tiles: 55 waves
-  EXPECT_EQ(grid({Layout::normal, 4096, 2112, 7168, 1}), 118);  // 176 pairs of 128x192: 3 waves of 59
-  EXPECT_EQ(grid({Layout::normal, 4096, 2112, 7168, 1}, 120), 118);  // 60 resident pairs: the same 3 waves
+  EXPECT_EQ(grid({Layout::normal, 4096, 2112, 7168, 1}), 118);  // 352 tiles of 128x192: 3 waves of 118
+  EXPECT_EQ(grid({Layout::normal, 4096, 2112, 7168, 1}, 100), 88);  // on 100 SMs: 4 waves of 88
   EXPECT_EQ(grid({Layout::normal, 4096, 32768, 512, 1}), 132);  // short K keeps every SM
   EXPECT_EQ(grid({Layout::masked, 1024, 4096, 7168, 1}), 132);  // masked: the units are counted on the device
 

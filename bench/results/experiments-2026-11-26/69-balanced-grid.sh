@@ -1,7 +1,7 @@
 #!/bin/bash
 # Experiment 69: the balanced persistent grid (as many CTAs as the waves need: ceil(tiles / ceil(tiles / 132))) on the
 # suite shapes where it is not 128, before it becomes the heuristic's rule (experiments 67-68: 128 CTAs on 4096-tile
-# contiguous shapes +4-5% at the cap). Normal M=4096 N=2112 K=7168: 352 tiles of 128x192 in pairs, 3 waves -> 118
+# contiguous shapes +4-5% at the cap). Normal M=4096 N=2112 K=7168: 352 tiles of 128x192 (single CTAs), 3 waves -> 118
 # CTAs. Contiguous N=7168 K=2048: 7168 tiles, 55 waves -> 131. Normal N=24576 K=1536 (3072 tiles) and N=32768 K=512
 # (4096 tiles) -> 128. Same binary, `fp8gemm bench --num-sms G` against all SMs, in turn (scripts/kernels-ab, one
 # call per grid size, the first builds). Run from the repository root on the GPU machine.
