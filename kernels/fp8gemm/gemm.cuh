@@ -2,9 +2,10 @@
 //
 //   D[row, col] (bf16) = Σ_kb  sa[row, kb] · sb[col/128, kb] · Σ_{k in kb} A[row, k] · B[col, k]
 //
-// One persistent CTA per SM (pairs of CTAs in a cluster when they share the A block through TMA
-// multicast). Warp specialisation: the last warpgroup produces (warp 0: TMA loads of the A and B tiles;
-// warp 1: the scales, by small asynchronous copies) into a ring of shared-memory stages guarded by
+// Persistent CTAs, at most one per SM (pairs of CTAs in a cluster when they share the A block through TMA
+// multicast; the host launches as many as the waves of tiles need, heuristics::grid_clusters). Warp
+// specialisation: the last warpgroup produces (warp 0: TMA loads of the A and B tiles; warp 1: the
+// scales, by small asynchronous copies) into a ring of shared-memory stages guarded by
 // full/empty mbarriers; each math warpgroup owns 64 rows of the tile. Per K block of 128 a math
 // warpgroup issues four wgmma m64nNk32 into a scratch accumulator, waits, frees the stage, and promotes
 // the block's partial sums into FP32 registers scaled by sa·sb ("two-level accumulation": the tensor

@@ -32,7 +32,7 @@ struct KernelConfig {
   // wgmmas; see kAcrossBlocks in gemm.cuh). Only where k_blocks_can_overlap(block_n) (params.h).
   int across_run = 0;
   int smem_bytes = 0;        // dynamic shared memory the kernel needs
-  int num_sms = 0;           // persistent grid size (CTAs)
+  int num_sms = 0;           // SMs the persistent grid may use (it launches grid_clusters of them)
 
   int threads() const { return 128 * (1 + math_warpgroups); }
   // The epilogue stores D with TMA (64x64 boxes) where a tile is a whole number of boxes wide; a
