@@ -162,7 +162,7 @@ int grid_clusters(const KernelConfig& c, const Problem& p, int available_cluster
   // (at a lower clock: per clock), and 118 instead of 132 made normal M=4096 N=2112 K=7168 (352 tiles of 128x192)
   // 1.7-4.3% faster; long K at 896 tiles -0.3% to +2.2%, K=1536 and 2048 within +-0.7%. At K=512 (M=4096
   // N=32768, 4096 tiles) 128 lost 2% in runs of 100, where the output's stores weigh most: short K keeps them all.
-  if (p.layout == Layout::masked || ceil_div(p.k, 128) < 12) return static_cast<int>(available);
+  if (p.layout == Layout::masked || ceil_div(p.k, c.block_k) < 12) return static_cast<int>(available);
   const int64_t units = ceil_div(tile_count(p, c.block_m, c.block_n), c.cluster);
   const int64_t waves = ceil_div(units, available);
   return static_cast<int>(ceil_div(units, waves));
