@@ -374,14 +374,14 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--json", options->json_path, "write the results and the run's facts to this JSON file");
   cmd->add_flag("--no-baselines", options->no_baselines, "time only fp8gemm, not cuBLASLt");
   cmd->add_option("--config", options->configs,
-                  "BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN] (repeatable): also time this kernel configuration, forced through "
+                  "BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN[,BAND_ROWS]] (repeatable): also time this kernel configuration, forced through "
                   "FP8GEMM_CONFIG, in turn with the heuristic's choice (for tuning the heuristic); its output is "
                   "checked like ours")
       ->check(CLI::Validator(
           [](std::string& v) -> std::string {
             // The library's own reading of FP8GEMM_CONFIG: whether the values suit a shape is its call.
             return heuristics::forced_config_fields(v).empty()
-                       ? "expected BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN] (integers), got " + v
+                       ? "expected BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN[,BAND_ROWS]] (integers), got " + v
                        : std::string();
           },
           "BLOCK_M,BLOCK_N,STAGES,CLUSTER"));

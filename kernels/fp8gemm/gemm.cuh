@@ -68,12 +68,13 @@ __device__ __forceinline__ void static_for(F&& f) {
 // of 64-column parts (wgmma_parts, params.h).
 // kCheckIndices (contiguous only): print the rows whose m_indices entry is outside [-1, groups); a
 // debugging build of the kernel (FP8GEMM_CHECK_INDICES=1), kept apart because printf needs a stack frame.
+// kBandRows: m blocks per band of the scheduler's raster (scheduler.cuh).
 // kTmaStore (BLOCK_N a multiple of 64): the epilogue writes D with TMA stores of 64x64 boxes (tma_d: D
 // as a 3-D BF16 tensor [groups, rows, N], 128-byte swizzle), which run while the warpgroup goes on to
 // its next tile, wherever all 64 rows of the warpgroup's box may be written; otherwise by
 // row-predicated 16-byte stores (without kTmaStore, tma_d is unused).
 template <Layout kLayout, int kN, int kK, int kBlockM, int kBlockN, int kStages, int kCluster, bool kCheckIndices,
-          bool kTmaStore, int kAcrossRun, class Mma>
+          bool kTmaStore, int kAcrossRun, int kBandRows, class Mma>
 __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescriptor* tma_b,
                                      const TmaDescriptor* tma_d, const GemmParams& p) {
   constexpr int kBlockK = 128;
@@ -159,7 +160,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     // ---------------------------------------------------------------- producer warpgroup
     ptx::release_registers<kProducerRegs>();
     const int producer_warp = warp - kMathThreads / 32;
-    Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank);
+    Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices, kBandRows> scheduler(p, first_unit, unit_stride, cta_rank);
     Tile tile;
     RingPosition<kStages> ring;
     if (producer_warp == 0 && lane == 0) {
@@ -253,7 +254,7 @@ __device__ __forceinline__ void gemm(const TmaDescriptor* tma_a, const TmaDescri
     const int frag_row = (warp % 4) * 16 + lane / 4;
     const int frag_col = (lane % 4) * 2;
     u8* staging = smem + plan.d_offset + wg * 64 * plan.d_pitch;
-    Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices> scheduler(p, first_unit, unit_stride, cta_rank,
+    Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, kCheckIndices, kBandRows> scheduler(p, first_unit, unit_stride, cta_rank,
                                                                 threadIdx.x == 0);
     Tile tile;
     float acc[kSplitParts || kAcrossBlocks ? 2 : 1][kAccumulators];

@@ -3,7 +3,7 @@
 //
 // Work is cut into units: one BLOCK_M x BLOCK_N output tile, or with a cluster of 2 a BLOCK_M x
 // 2*BLOCK_N pair whose two CTAs share the A block (TMA multicast). Units are handed out round-robin to
-// the persistent clusters and visited in bands of kBand m blocks, so one wave of tiles touches few A
+// the persistent clusters and visited in bands of kBandRows m blocks, so one wave of tiles touches few A
 // and B blocks and they are reused from L2.
 #pragma once
 
@@ -22,11 +22,10 @@ struct Tile {
   int scale_group; // group index for sa and D addressing (masked), else 0
 };
 
-template <Layout kLayout, int kN, int kBlockM, int kBlockN, int kCluster, bool kCheckIndices>
+template <Layout kLayout, int kN, int kBlockM, int kBlockN, int kCluster, bool kCheckIndices, int kBandRows>
 struct Scheduler {
   static constexpr int kNBlocks = (kN + kBlockN - 1) / kBlockN;
   static constexpr int kNUnits = kNBlocks / kCluster;
-  static constexpr int kBand = 16;
   static_assert(kNBlocks % kCluster == 0, "cluster pairs need an even number of n blocks");
 
   const GemmParams& p;
@@ -50,11 +49,11 @@ struct Scheduler {
 
   // Unit `u` of a problem with m_blocks rows of tiles -> (m block, n block), rasterized in bands.
   __device__ void rasterize(int u, int m_blocks, int& m_block, int& n_block) const {
-    const int band_units = kBand * kNUnits;
+    const int band_units = kBandRows * kNUnits;
     const int band = u / band_units;
     const int in_band = u - band * band_units;
-    const int band_rows = min(kBand, m_blocks - band * kBand);
-    m_block = band * kBand + in_band % band_rows;
+    const int band_rows = min(kBandRows, m_blocks - band * kBandRows);
+    m_block = band * kBandRows + in_band % band_rows;
     n_block = (in_band / band_rows) * kCluster + rank;
   }
 

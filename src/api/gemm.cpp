@@ -102,19 +102,21 @@ int resident_clusters(CUfunction kernel, const CUlaunchConfig& config, const Ker
   return clusters;
 }
 
-// FP8GEMM_CONFIG="BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN]" replaces the heuristic's choice (for
-// tuning). ACROSS_RUN (KernelConfig::across_run; 0 when absent): K blocks per overlapped run.
+// FP8GEMM_CONFIG="BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN[,BAND_ROWS]]" replaces the heuristic's choice (for
+// tuning). ACROSS_RUN (KernelConfig::across_run; 0 when absent): K blocks per overlapped run. BAND_ROWS
+// (KernelConfig::band_rows; 16 when absent): m blocks per band of the tile scheduler.
 void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, const std::string& v) {
   if (v.empty()) return;
   const std::vector<int> fields = heuristics::forced_config_fields(v);
   if (fields.empty())
-    throw Error("FP8GEMM_CONFIG: expected BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN], got \"" + v + "\"");
+    throw Error("FP8GEMM_CONFIG: expected BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN[,BAND_ROWS]], got \"" + v + "\"");
   const int bm = fields[0], bn = fields[1], stages = fields[2], cluster = fields[3];
-  const int across_run = fields.size() == 5 ? fields[4] : 0;
+  const int across_run = fields.size() >= 5 ? fields[4] : 0;
+  const int band_rows = fields.size() == 6 ? fields[5] : 16;
   const auto& bns = heuristics::block_n_candidates();
   if ((bm != 64 && bm != 128) || std::find(bns.begin(), bns.end(), bn) == bns.end() || stages < 1 ||
       (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0) || across_run < 0 ||
-      across_run > 8 || (across_run > 0 && stages < 2))
+      across_run > 8 || (across_run > 0 && stages < 2) || band_rows < 1 || band_rows > 1024)
     throw Error("FP8GEMM_CONFIG: unsupported configuration \"" + v + "\"");
   if (across_run > 0 && !k_blocks_can_overlap(bn))
     throw Error("FP8GEMM_CONFIG: \"" + v + "\": ACROSS_RUN needs BLOCK_N <= 128, 192 or 256 (a wider tile's two " +
@@ -124,6 +126,7 @@ void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, cons
   c.stages = stages;
   c.cluster = cluster;
   c.across_run = across_run;
+  c.band_rows = band_rows;
   heuristics::set_derived_fields(c, facts);
   if (c.smem_bytes > facts.smem_per_block)
     throw Error("FP8GEMM_CONFIG: \"" + v + "\" needs " + std::to_string(c.smem_bytes) +

@@ -34,6 +34,7 @@ std::string KernelConfig::name() const {
   return std::string(layout_name(layout)) + "_n" + std::to_string(n) + "_k" + std::to_string(k) + "_bm" +
          std::to_string(block_m) + "_bn" + std::to_string(block_n) + "_s" + std::to_string(stages) + "_c" +
          std::to_string(cluster) + (across_run > 0 ? "_r" + std::to_string(across_run) : "") +
+         (band_rows != 16 ? "_band" + std::to_string(band_rows) : "") +
          (check_indices ? "_checked" : "");
 }
 
@@ -182,7 +183,7 @@ std::vector<int> forced_config_fields(const std::string& text) {
     if (text[pos] != ',') return {};
     ++pos;
   }
-  if (fields.size() != 4 && fields.size() != 5) return {};
+  if (fields.size() < 4 || fields.size() > 6) return {};
   return fields;
 }
 

@@ -31,6 +31,9 @@ struct KernelConfig {
   // block) is issued while the previous block's last part still runs (0: every K block drains its
   // wgmmas; see kAcrossBlocks in gemm.cuh). Only where k_blocks_can_overlap(block_n) (params.h).
   int across_run = 0;
+  // m blocks per band of the tile scheduler's raster (scheduler.cuh): a wave of tiles covers whole bands or
+  // whole fractions of one when band_rows times the n units per m block is a multiple of the grid.
+  int band_rows = 16;
   int smem_bytes = 0;        // dynamic shared memory the kernel needs
   int num_sms = 0;           // SMs the persistent grid may use (it launches grid_clusters of them)
 
@@ -53,7 +56,7 @@ struct Problem {
 
 KernelConfig choose_config(const Problem& p, const DeviceFacts& dev);
 
-// The fields of an FP8GEMM_CONFIG value, BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN]: 4 or 5
+// The fields of an FP8GEMM_CONFIG value, BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN[,BAND_ROWS]]: 4 to 6
 // comma-separated integers and nothing else; empty when the text is not that (the caller names the rule).
 std::vector<int> forced_config_fields(const std::string& text);
 

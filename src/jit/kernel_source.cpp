@@ -40,7 +40,7 @@ std::string gemm_kernel_source(const heuristics::KernelConfig& c) {
     << "    const fp8gemm::GemmParams params) {\n"
     << "  fp8gemm::gemm<fp8gemm::Layout(" << static_cast<int>(c.layout) << "), " << c.n << ", " << c.k << ", "
     << c.block_m << ", " << c.block_n << ", " << c.stages << ", " << c.cluster << ", " << (c.check_indices ? "true" : "false") << ", "
-    << (c.tma_store() ? "true" : "false") << ", " << c.across_run << ", Mma>(&tma_a, &tma_b, &tma_d, params);\n"
+    << (c.tma_store() ? "true" : "false") << ", " << c.across_run << ", " << c.band_rows << ", Mma>(&tma_a, &tma_b, &tma_d, params);\n"
     << "}\n";
   return s.str();
 }

@@ -198,11 +198,12 @@ TEST(Heuristics, SharedMemoryPlanIsAligned) {
 
 // FP8GEMM_CONFIG's syntax, as the library and `fp8gemm bench --config` read it: 4 or 5 comma-separated
 // integers and nothing else (whether the values suit a shape is checked where the shape is known).
-TEST(Heuristics, ForcedConfigFieldsAreFourOrFiveIntegers) {
+TEST(Heuristics, ForcedConfigFieldsAreFourToSixIntegers) {
   EXPECT_EQ(forced_config_fields("128,256,4,1"), (std::vector<int>{128, 256, 4, 1}));
   EXPECT_EQ(forced_config_fields("128,256,4,1,2"), (std::vector<int>{128, 256, 4, 1, 2}));
   EXPECT_EQ(forced_config_fields("128,256,4,1,-1"), (std::vector<int>{128, 256, 4, 1, -1}));
-  for (const char* bad : {"", "128,256,4,1,", "128,256,4", "128,256,4,1,2,3", "128,256,4,1x", "128;256;4;1",
+  EXPECT_EQ(forced_config_fields("128,256,3,1,4,32"), (std::vector<int>{128, 256, 3, 1, 4, 32}));
+  for (const char* bad : {"", "128,256,4,1,", "128,256,4", "128,256,4,1,2,3,", "128,256,4,1,2,3,4", "128,256,4,1x", "128;256;4;1",
                           "a,256,4,1", "128,256,4,99999999999"})
     EXPECT_TRUE(forced_config_fields(bad).empty()) << '"' << bad << '"';
 }

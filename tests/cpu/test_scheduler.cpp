@@ -33,13 +33,13 @@ struct Visit {
 };
 
 // Runs the scheduler of every CTA of a grid of `ctas` CTAs (clusters of kCluster) to the end.
-template <Layout kLayout, int kN, int kBlockM, int kBlockN, int kCluster>
+template <Layout kLayout, int kN, int kBlockM, int kBlockN, int kCluster, int kBandRows = 16>
 std::vector<Visit> simulate(const GemmParams& p, int ctas) {
   std::vector<Visit> visits;
   const int clusters = ctas / kCluster;
   for (int c = 0; c < clusters; ++c) {
     for (int r = 0; r < kCluster; ++r) {
-      fp8gemm::Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, false> s(p, c, clusters, r);
+      fp8gemm::Scheduler<kLayout, kN, kBlockM, kBlockN, kCluster, false, kBandRows> s(p, c, clusters, r);
       Tile t{};
       int step = 0;
       while (s.next(t)) visits.push_back({c, r, step++, t});
@@ -67,13 +67,13 @@ void expect_cluster_pairs(const std::vector<Visit>& visits) {
   EXPECT_EQ(pairs * 2, static_cast<int>(visits.size()));
 }
 
-template <int kBlockM, int kBlockN, int kCluster>
+template <int kBlockM, int kBlockN, int kCluster, int kBandRows = 16>
 void check_normal(int m, int ctas) {
   constexpr int kN = 1000;  // 1000 / 8 -> tails for every BLOCK_N used here
   GemmParams p{};
   p.m = m;
   p.groups = 1;
-  const auto visits = simulate<Layout::normal, kN, kBlockM, kBlockN, kCluster>(p, ctas);
+  const auto visits = simulate<Layout::normal, kN, kBlockM, kBlockN, kCluster, kBandRows>(p, ctas);
   const int m_blocks = (m + kBlockM - 1) / kBlockM;
   const int n_blocks = (kN + kBlockN - 1) / kBlockN;
   std::map<std::pair<int, int>, int> seen;
@@ -95,6 +95,19 @@ TEST(Scheduler, NormalLayoutVisitsEveryTileOnce) {
     for (int ctas : {1, 7, 132}) {
       check_normal<128, 8, 1>(m, ctas);   // 125 n blocks
       check_normal<64, 200, 1>(m, ctas);  // 5 n blocks, the last partial
+    }
+  }
+}
+
+// Bands of other heights than the default 16 m blocks (FP8GEMM_CONFIG's BAND_ROWS): one row of tiles at a
+// time, 3 (a last band cut short unless the m blocks are a multiple of 3), and 32.
+TEST(Scheduler, BandsOfAnyHeightVisitEveryTileOnce) {
+  for (int m : {1, 300, 4096, 5000}) {
+    for (int ctas : {2, 10, 132}) {
+      check_normal<128, 8, 1, 1>(m, ctas);
+      check_normal<128, 8, 1, 3>(m, ctas);
+      check_normal<64, 200, 1, 32>(m, ctas);
+      check_normal<128, 100, 2, 3>(m, ctas);
     }
   }
 }

@@ -38,9 +38,9 @@ class BadArguments : public GpuTest {
 // tile with 5 stages (more shared memory than the device has).
 TEST_F(BadArguments, ForcedConfigIsChecked) {
   const support::NormalProblem p = support::make_normal_problem(128, 512, 256, {ScaleLayout::mn_major, OutputLayout::contiguous}, 2);
-  for (const char* config : {"128,256,4,1,", "128,256,4", "128,256,4,1,2,3", "128,256,4,1x", "128,256,4,1,-1",
+  for (const char* config : {"128,256,4,1,", "128,256,4", "128,256,4,1,2,3,4", "128,256,4,1x", "128,256,4,1,-1",
                              "128,256,4,1,9", "128,256,1,1,2", "96,256,4,1", "128,136,4,1,2", "64,160,4,1,4",
-                             "128,256,5,1"}) {
+                             "128,256,5,1", "128,256,4,1,0,0", "128,256,4,1,0,-2"}) {
     const support::ForcedConfig forced(config);
     expect_rejected([&] { p.run(stream()); }, "FP8GEMM_CONFIG", p.d_buffer, config);
   }

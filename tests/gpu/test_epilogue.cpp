@@ -16,18 +16,19 @@ namespace {
 using support::ForcedConfig;
 using support::kAllLayouts;
 
-// BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN]: TMA stores with one and two math warpgroups (64, 128
+// BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN[,BAND_ROWS]]: TMA stores with one and two math warpgroups (64, 128
 // wide), the 256-wide tile of 64-column parts (4 stages and two staging rounds, or 3 and one) with and
 // without K blocks overlapping (in runs of 2 and 3: a run may end mid-tile or cover a short K; with
 // the 192-wide tile's three parts the scratch accumulators swap roles from block to block), a width
 // that is no multiple of 64 (predicated stores only), and one-part tiles overlapping whole K
 // blocks (one warpgroup in runs of 3; 112 wide in runs of 2, whose tiles straddle two B-scale blocks).
 // Then the overlaps the heuristic picks: 192 wide in runs of 4, and one warpgroup's 96-wide (straddling
-// two B-scale blocks) and 128-wide tiles.
+// two B-scale blocks) and 128-wide tiles. Last, the tile scheduler's bands of other heights than 16 m blocks:
+// 3 (a last band cut short wherever the m blocks are no multiple of 3) and 1 (rows of tiles in turn).
 const char* const kConfigs[] = {"128,64,4,1",    "64,128,4,1",    "128,128,4,1",   "128,256,4,1",
                                 "128,256,3,1",   "128,256,4,1,2", "128,256,3,1,3", "128,192,4,1,3",
                                 "128,136,4,1",   "64,64,4,1,3",   "128,112,4,1,2", "128,192,4,1,4",
-                                "64,96,4,1,4",   "64,128,4,1,2"};
+                                "64,96,4,1,4",   "64,128,4,1,2",  "128,256,3,1,4,3", "64,128,4,1,0,1"};
 
 class EpiloguePaths : public GpuTest {};
 

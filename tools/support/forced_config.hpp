@@ -1,4 +1,4 @@
-// FP8GEMM_CONFIG (BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN]) set for a scope, and the library told to
+// FP8GEMM_CONFIG (BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN[,BAND_ROWS]]) set for a scope, and the library told to
 // read it (fp8gemm::reload_settings): its calls run that kernel configuration instead of the
 // heuristic's choice. Put back as it was at the end. Not thread-safe (setenv): for the single-threaded
 // tools and tests.
