@@ -19,6 +19,26 @@ int64_t tile_count(const Problem& p, int block_m, int block_n) {
   return ceil_div(std::max<int64_t>(p.m, 1), block_m) * n_blocks;
 }
 
+// Long-K normal and contiguous problems size their persistent grid to their waves of units (grid_clusters); masked
+// problems count their units on the device, and at short K every SM measured faster.
+bool grid_is_sized(const KernelConfig& c, const Problem& p) {
+  return p.layout != Layout::masked && ceil_div(p.k, c.block_k) >= 12;
+}
+
+// The largest grid of at most `available` clusters whose every wave covers a whole fraction of one band of
+// `band_rows` m blocks (the scheduler's raster) while every cluster takes the same number of units, if it costs at
+// most 2% more waves than `available` clusters; 0 when there is none.
+int64_t band_aligned_grid(const KernelConfig& c, const Problem& p, int band_rows, int64_t available) {
+  const int64_t m_blocks = ceil_div(std::max<int64_t>(p.m, 1), c.block_m);
+  const int64_t n_units = ceil_div(p.n, c.block_n) / c.cluster;
+  const int64_t units = m_blocks * n_units;
+  const int64_t fraction_of = std::gcd(units, std::min<int64_t>(band_rows, m_blocks) * n_units);
+  for (int64_t g = std::min(available, fraction_of); g >= 1; --g) {
+    if (fraction_of % g == 0) return units / g * 100 <= ceil_div(units, available) * 102 ? g : 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 const char* layout_name(Layout l) {
@@ -152,6 +172,16 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   if (best.stages >= 2 && (best.block_n == 64 || (best.block_m == 64 && best.block_n > 64 && best.block_n <= 128)))
     best.across_run = 4;
   set_derived_fields(best, dev);
+  // Bands of 32 m blocks where only they let a sized grid's waves each cover a whole fraction of a band. Timed in
+  // turn at the power cap on the H100 (bench/results/experiments-2026-11-26/72-73), 128 CTAs with bands of 32
+  // against the grid and bands of 16 before: contiguous (4, 8192, 7168, 2048) +2.4-2.6% (131 CTAs before, 55 waves
+  // against 56), (8, 4096, 7168, 2048) +0.3-1.5%, normal M=4096 N=7168 K=2048 +0.5-0.7% (128 CTAs both), K=16384
+  // even. Where bands of 16 align too they stay: at N=4096 K=7168 (both align on 128) bands of 32 lost 0.3-1.4%
+  // and bands of 8 lost 4%.
+  const int64_t available = best.num_sms / best.cluster;
+  if (grid_is_sized(best, p) && band_aligned_grid(best, p, 16, available) == 0 &&
+      band_aligned_grid(best, p, 32, available) > 0)
+    best.band_rows = 32;
   return best;
 }
 
@@ -163,7 +193,11 @@ int grid_clusters(const KernelConfig& c, const Problem& p, int available_cluster
   // (at a lower clock: per clock), and 118 instead of 132 made normal M=4096 N=2112 K=7168 (352 tiles of 128x192)
   // 1.7-4.3% faster; long K at 896 tiles -0.3% to +2.2%, K=1536 and 2048 within +-0.7%. At K=512 (M=4096
   // N=32768, 4096 tiles) 128 lost 2% in runs of 100, where the output's stores weigh most: short K keeps them all.
-  if (p.layout == Layout::masked || ceil_div(p.k, c.block_k) < 12) return static_cast<int>(available);
+  if (!grid_is_sized(c, p)) return static_cast<int>(available);
+  // Waves that each cover a whole fraction of a band won again where that cost one more wave in 55 (contiguous
+  // N=7168 K=2048: 128 CTAs with bands of 32 against 131, experiments 72-73; see choose_config).
+  if (const int64_t aligned = band_aligned_grid(c, p, c.band_rows, available); aligned > 0)
+    return static_cast<int>(aligned);
   const int64_t units = ceil_div(tile_count(p, c.block_m, c.block_n), c.cluster);
   const int64_t waves = ceil_div(units, available);
   return static_cast<int>(ceil_div(units, waves));

@@ -66,9 +66,10 @@ std::vector<KernelConfig> configs_for_range(Layout layout, int64_t n, int64_t k,
                                             int64_t m_min, int64_t m_max, const DeviceFacts& dev);
 
 // Clusters (CTAs when c.cluster is 1) that the persistent grid of c launches for problem p, given how many fit on
-// the device at once (at least 1). Normal and contiguous problems of long K get as many as their waves of work units
-// need, so that every cluster takes the same number of units; masked problems (whose units are counted on the
-// device) and short K get all of them. Never more waves than with all of them.
+// the device at once (at least 1). Normal and contiguous problems of long K get a grid whose every wave covers a
+// whole fraction of a band of c.band_rows m blocks where one costs at most 2% more waves, else as many as their
+// waves of work units need, so that every cluster takes the same number of units; masked problems (whose units are
+// counted on the device) and short K get all of them.
 int grid_clusters(const KernelConfig& c, const Problem& p, int available_clusters);
 
 // Shared memory needed by a config (bytes).
