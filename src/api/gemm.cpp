@@ -104,7 +104,7 @@ int resident_clusters(CUfunction kernel, const CUlaunchConfig& config, const Ker
 
 // FP8GEMM_CONFIG="BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN[,BAND_ROWS]]" replaces the heuristic's choice (for
 // tuning). ACROSS_RUN (KernelConfig::across_run; 0 when absent): K blocks per overlapped run. BAND_ROWS
-// (KernelConfig::band_rows; 16 when absent): m blocks per band of the tile scheduler.
+// (KernelConfig::band_rows; heuristics::kDefaultBandRows, 16, when absent): m blocks per band of the tile scheduler.
 void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, const std::string& v) {
   if (v.empty()) return;
   const std::vector<int> fields = heuristics::forced_config_fields(v);
@@ -112,7 +112,7 @@ void override_config(KernelConfig& c, const heuristics::DeviceFacts& facts, cons
     throw Error("FP8GEMM_CONFIG: expected BLOCK_M,BLOCK_N,STAGES,CLUSTER[,ACROSS_RUN[,BAND_ROWS]], got \"" + v + "\"");
   const int bm = fields[0], bn = fields[1], stages = fields[2], cluster = fields[3];
   const int across_run = fields.size() >= 5 ? fields[4] : 0;
-  const int band_rows = fields.size() == 6 ? fields[5] : 16;
+  const int band_rows = fields.size() == 6 ? fields[5] : heuristics::kDefaultBandRows;
   const auto& bns = heuristics::block_n_candidates();
   if ((bm != 64 && bm != 128) || std::find(bns.begin(), bns.end(), bn) == bns.end() || stages < 1 ||
       (cluster != 1 && cluster != 2) || (cluster == 2 && ceil_div(c.n, bn) % 2 != 0) || across_run < 0 ||

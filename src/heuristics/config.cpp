@@ -54,7 +54,7 @@ std::string KernelConfig::name() const {
   return std::string(layout_name(layout)) + "_n" + std::to_string(n) + "_k" + std::to_string(k) + "_bm" +
          std::to_string(block_m) + "_bn" + std::to_string(block_n) + "_s" + std::to_string(stages) + "_c" +
          std::to_string(cluster) + (across_run > 0 ? "_r" + std::to_string(across_run) : "") +
-         (band_rows != 16 ? "_band" + std::to_string(band_rows) : "") +
+         (band_rows != kDefaultBandRows ? "_band" + std::to_string(band_rows) : "") +
          (check_indices ? "_checked" : "");
 }
 
@@ -179,7 +179,7 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // even. Where bands of 16 align too they stay: at N=4096 K=7168 (both align on 128) bands of 32 lost 0.3-1.4%
   // and bands of 8 lost 4%.
   const int64_t available = best.num_sms / best.cluster;
-  if (grid_is_sized(best, p) && band_aligned_grid(best, p, 16, available) == 0 &&
+  if (grid_is_sized(best, p) && band_aligned_grid(best, p, kDefaultBandRows, available) == 0 &&
       band_aligned_grid(best, p, 32, available) > 0)
     best.band_rows = 32;
   return best;

@@ -17,6 +17,10 @@ struct DeviceFacts {
   int smem_per_block = 232448;        // opt-in dynamic shared memory per block (bytes)
 };
 
+// The tile scheduler's band height unless the heuristic or FP8GEMM_CONFIG's BAND_ROWS says otherwise; kernel names
+// leave it out.
+constexpr int kDefaultBandRows = 16;
+
 // Everything that is a compile-time constant of one kernel, plus the launch facts derived from it.
 struct KernelConfig {
   Layout layout = Layout::normal;
@@ -33,7 +37,7 @@ struct KernelConfig {
   int across_run = 0;
   // m blocks per band of the tile scheduler's raster (scheduler.cuh): a wave of tiles covers whole bands or
   // whole fractions of one when band_rows times the n units per m block is a multiple of the grid.
-  int band_rows = 16;
+  int band_rows = kDefaultBandRows;
   int smem_bytes = 0;        // dynamic shared memory the kernel needs
   int num_sms = 0;           // SMs the persistent grid may use (it launches grid_clusters of them)
 
