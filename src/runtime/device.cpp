@@ -33,15 +33,22 @@ const DeviceInfo& device_info(CUdevice dev) {
 
 ContextInfo current_context_info() {
   // The thread's previous answer, kept while its context stays current: the device query and the
-  // locked map look-up then happen once per context instead of once per call.
+  // locked map look-up then happen once per context instead of once per call. cuCtxGetId(NULL) answers
+  // for the current context, so a warm call asks the driver one thing; only a thread with no current
+  // context yet goes through current_context(), which makes the primary context of device 0 current.
   thread_local ContextInfo last;
-  const CUcontext context = current_context();
+  const Driver& d = driver();
   unsigned long long id = 0;
-  check(driver().CtxGetId(context, &id), "cuCtxGetId");
+  CUresult r = d.CtxGetId(nullptr, &id);
+  if (r != CUDA_SUCCESS) {
+    current_context();
+    r = d.CtxGetId(nullptr, &id);
+  }
+  check(r, "cuCtxGetId");
   if (last.device == nullptr || last.id != id) {
     CUdevice dev = 0;
-    check(driver().CtxGetDevice(&dev), "cuCtxGetDevice");
-    last = ContextInfo{context, id, &device_info(dev)};
+    check(d.CtxGetDevice(&dev), "cuCtxGetDevice");
+    last = ContextInfo{id, &device_info(dev)};
   }
   return last;
 }

@@ -18,12 +18,12 @@ struct DeviceInfo {
 // The current device's facts; throws fp8gemm::Error if there is no usable device.
 const DeviceInfo& current_device_info();
 
-// The current context (made as current_context() makes it) and its device's facts, as a launch needs
-// them: two cheap driver calls (cuCtxGetCurrent, cuCtxGetId) when the thread's context is the one of
-// its previous call. `id` is the driver's ID of the context, unique for the process's lifetime, where a
-// destroyed context's handle may come back for a new one: what is kept per context is kept under it.
+// The current context's ID and its device's facts, as a launch needs them (the context made current as
+// current_context() makes it where there is none): one cheap driver call (cuCtxGetId) when the thread's
+// context is the one of its previous call. `id` is the driver's ID of the context, unique for the
+// process's lifetime, where a destroyed context's handle may come back for a new one: what is kept per
+// context is kept under it.
 struct ContextInfo {
-  CUcontext context = nullptr;
   unsigned long long id = 0;
   const DeviceInfo* device = nullptr;
 };
