@@ -1,9 +1,12 @@
 // fp8_gemm_nt on the GPU: the DeepSeek-V3 shapes, random shapes and odd sizes, both sa layouts, every
 // output poisoned and guarded and compared with the double-precision reference (diff < 1e-5).
+#include <exception>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gpu_test.hpp"
+#include "runtime/driver.hpp"
 #include "support/random_cases.hpp"
 #include "support/random_operands.hpp"
 
@@ -113,6 +116,43 @@ TEST_F(NormalGemm, DeviceGivenOrQueriedGiveTheSameResult) {
     EXPECT_TRUE(p.d_buffer.download() == queried) << "device " << given;
     EXPECT_EQ(p.d_buffer.guard_damage(), "") << "device " << given;
   }
+}
+
+// A thread that has made no CUDA context current (it makes no CUDA call of its own) gets the primary
+// context of device 0, as the CUDA runtime would give it: the call runs there, on this test's stream, and
+// gives the bits it gives from the test's thread. The launch path asks the driver for the current
+// context's ID alone (cuCtxGetId(NULL)); this is the case where there is none yet.
+TEST_F(NormalGemm, ThreadWithoutCurrentContextUsesDevice0sPrimaryContext) {
+  int device = 0;
+  FP8GEMM_CUDA_CHECK(cudaGetDevice(&device));
+  if (device != 0) GTEST_SKIP() << "the context fp8gemm falls back to is device 0's primary one; this process uses device " << device;
+  const runtime::Driver& driver = runtime::driver();
+  CUcontext primary = nullptr;  // the CUDA runtime's context in this thread: device 0's primary context
+  runtime::check(driver.CtxGetCurrent(&primary), "cuCtxGetCurrent");
+  const support::NormalProblem p = support::make_normal_problem(200, 1032, 1040, kAllLayouts[1], 710);
+  p.run(stream(), device);
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  const std::vector<uint16_t> expected = p.d_buffer.download();
+  p.d_buffer.poison(stream());
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream()));
+
+  CUcontext before = primary, after = nullptr;
+  std::string error;
+  std::thread([&] {
+    try {
+      runtime::check(driver.CtxGetCurrent(&before), "cuCtxGetCurrent");
+      for (int call = 0; call < 2; ++call) p.run(stream(), device);  // the second call is a warm one
+      runtime::check(driver.CtxGetCurrent(&after), "cuCtxGetCurrent");
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }).join();
+  FP8GEMM_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  ASSERT_EQ(error, "");
+  EXPECT_EQ(before, nullptr) << "the new thread already had a current context";
+  EXPECT_EQ(after, primary);
+  EXPECT_TRUE(p.d_buffer.download() == expected);
+  EXPECT_EQ(p.d_buffer.guard_damage(), "");
 }
 
 }  // namespace
