@@ -39,6 +39,7 @@ void write_json(const std::string& path, const CompileRequest& request, const Co
       {"host_cores", std::thread::hardware_concurrency()},
       {"compiler", jit::compiler_id()},
       {"compiler_options", jit::compiler_options(request.arch)},
+      {"nvrtc_own_cache", jit::nvrtc_own_cache()},
       {"arch", request.arch},
       {"num_sms", request.num_sms},
       {"m_min", request.m_min},
@@ -64,9 +65,10 @@ void run_compile(const CompileOptions& o) {
   if (request.layers.empty()) throw CLI::ValidationError("compile", "give layers with --layer, --file or --suite");
 
   std::string dir = jit::cache_dir();
-  std::printf("fp8gemm compile: %zu layer(s), M in [%lld, %lld], %s, %d SMs, %s, cache %s\n", request.layers.size(),
-              static_cast<long long>(request.m_min), static_cast<long long>(request.m_max), request.arch.c_str(),
-              request.num_sms, jit::compiler_id().c_str(), dir.empty() ? "(none)" : dir.c_str());
+  std::printf("fp8gemm compile: %zu layer(s), M in [%lld, %lld], %s, %d SMs, %s (NVRTC's own cache: %s), cache %s\n",
+              request.layers.size(), static_cast<long long>(request.m_min), static_cast<long long>(request.m_max),
+              request.arch.c_str(), request.num_sms, jit::compiler_id().c_str(), jit::nvrtc_own_cache().c_str(),
+              dir.empty() ? "(none)" : dir.c_str());
   std::fflush(stdout);
 
   CompileSummary summary = compile_ahead_of_time(request, [&](const CompiledKernel& k, int done, int total) {

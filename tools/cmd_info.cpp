@@ -62,6 +62,7 @@ void print_info() {
   print_devices();
   line("nvrtc", or_reason([] { return jit::nvrtc_version() + " (" + jit::nvrtc::library().path + ")"; }));
   line("compiler", or_reason([] { return jit::compiler_id() + " (" + jit::compiler_options("sm_90a") + ")"; }));
+  line("nvrtc cache", or_reason([] { return jit::nvrtc_own_cache(); }));
   line("kernels", or_reason([] { return jit::kernels_dir(); }));
   line("kernels hash", or_reason([] { return jit::kernels_hash(); }));
   std::string dir = jit::cache_dir();

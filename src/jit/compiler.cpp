@@ -1,5 +1,7 @@
 #include "jit/compiler.hpp"
 
+#include <dlfcn.h>
+
 #include <cctype>
 #include <chrono>
 
@@ -69,6 +71,18 @@ std::string compiler_options(const std::string& arch) {
   std::string joined;
   for (const std::string& o : options(selected_compiler(), arch)) joined += (joined.empty() ? "" : " ") + o;
   return joined;
+}
+
+std::string nvrtc_own_cache() {
+  if (selected_compiler() != Compiler::nvrtc) return "unused (FP8GEMM_COMPILER=nvcc)";
+  const nvrtc::Library& lib = nvrtc::library();
+  if (lib.major < 12 || (lib.major == 12 && lib.minor < 9)) return "none (NVRTC " + nvrtc_version() + ")";
+  if (env_value("CUDA_CACHE_DISABLE") == "1") return "off (CUDA_CACHE_DISABLE=1)";
+  // NVRTC reaches the cache through the driver, which it looks for as libcuda.so.1.
+  void* cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+  if (cuda == nullptr) return "none (no CUDA driver)";
+  dlclose(cuda);
+  return "on";
 }
 
 std::string nvrtc_version() {

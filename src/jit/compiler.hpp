@@ -28,6 +28,12 @@ std::string compiler_options(const std::string& arch);
 // fp8gemm::Error naming what was looked for when none is usable.
 std::string nvrtc_version();
 
+// Whether NVRTC's own cache may answer a compile, for the records of compile times: NVRTC 12.9+ keeps
+// compiled programs in the CUDA driver's compute cache (CUDA_CACHE_PATH) unless CUDA_CACHE_DISABLE=1, and
+// has none where no driver is installed. "on", "off (CUDA_CACHE_DISABLE=1)", "none (<why>)" or "unused
+// (FP8GEMM_COMPILER=nvcc)". A hit takes ~50 ms where a cold compile takes 0.1-1 s.
+std::string nvrtc_own_cache();
+
 // Directory holding the device sources (kernels/, which contains fp8gemm/...): FP8GEMM_KERNELS_DIR,
 // else found relative to the loaded libfp8gemm (installed layout), else the source tree.
 // Re-reads FP8GEMM_KERNELS_DIR on every call.

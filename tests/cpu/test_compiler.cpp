@@ -1,6 +1,8 @@
 // Kernel compilation without a GPU: NVRTC (default) and nvcc, options, errors, the kernels directory.
+#include <dlfcn.h>
 #include <elf.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "fp8gemm/fp8gemm.hpp"
@@ -36,6 +38,32 @@ TEST_F(Compiler, NvrtcVersionIsRecentEnough) {
   int major = 0, minor = 0;
   ASSERT_EQ(std::sscanf(v.c_str(), "%d.%d", &major, &minor), 2) << v;
   EXPECT_GE(major * 100 + minor, 1203);
+}
+
+// What the records of compile times say about NVRTC's own cache (12.9+, through the driver's compute
+// cache): off with CUDA_CACHE_DISABLE=1, none without a driver, unused with nvcc, else on.
+TEST_F(Compiler, NvrtcOwnCacheFollowsTheDriverAndCudaCacheDisable) {
+  const char* saved = std::getenv("CUDA_CACHE_DISABLE");
+  const std::string restore = saved ? saved : "";
+  int major = 0, minor = 0;
+  ASSERT_EQ(std::sscanf(jit::nvrtc_version().c_str(), "%d.%d", &major, &minor), 2);
+  const bool has_cache = major * 100 + minor >= 1209;
+  void* cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+  const bool driver = cuda != nullptr;
+  if (cuda) dlclose(cuda);
+
+  setenv("CUDA_CACHE_DISABLE", "1", 1);
+  EXPECT_EQ(jit::nvrtc_own_cache(), has_cache ? "off (CUDA_CACHE_DISABLE=1)" : "none (NVRTC " + jit::nvrtc_version() + ")");
+  unsetenv("CUDA_CACHE_DISABLE");
+  EXPECT_EQ(jit::nvrtc_own_cache(), !has_cache ? "none (NVRTC " + jit::nvrtc_version() + ")"
+                                    : driver   ? "on"
+                                               : "none (no CUDA driver)");
+  setenv("CUDA_CACHE_DISABLE", "0", 1);
+  EXPECT_EQ(jit::nvrtc_own_cache().substr(0, 3), has_cache && driver ? "on" : "non");
+  setenv("FP8GEMM_COMPILER", "nvcc", 1);
+  EXPECT_EQ(jit::nvrtc_own_cache(), "unused (FP8GEMM_COMPILER=nvcc)");
+  unsetenv("FP8GEMM_COMPILER");
+  if (saved) setenv("CUDA_CACHE_DISABLE", restore.c_str(), 1); else unsetenv("CUDA_CACHE_DISABLE");
 }
 
 TEST_F(Compiler, BadArchIsRefusedBeforeCompiling) {
