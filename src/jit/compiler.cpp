@@ -78,11 +78,10 @@ std::string nvrtc_own_cache() {
   const nvrtc::Library& lib = nvrtc::library();
   if (lib.major < 12 || (lib.major == 12 && lib.minor < 9)) return "none (NVRTC " + nvrtc_version() + ")";
   if (env_value("CUDA_CACHE_DISABLE") == "1") return "off (CUDA_CACHE_DISABLE=1)";
-  // NVRTC reaches the cache through the driver, which it looks for as libcuda.so.1.
-  void* cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
-  if (cuda == nullptr) return "none (no CUDA driver)";
-  dlclose(cuda);
-  return "on";
+  // NVRTC reaches the cache through the driver, which it looks for as libcuda.so.1. Left loaded (NVRTC
+  // and fp8gemm's runtime load it anyway): unloading a driver library is asking for trouble.
+  static const bool driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL) != nullptr;
+  return driver ? "on" : "none (no CUDA driver)";
 }
 
 std::string nvrtc_version() {
