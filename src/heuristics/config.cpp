@@ -12,11 +12,13 @@ namespace {
 
 constexpr int kMaxStages = 8;
 
+// Rows of tiles (m blocks) of the problem, per group where masked (expected_m); at least one.
+int64_t m_blocks(const Problem& p, int block_m) { return ceil_div(std::max<int64_t>(p.m, 1), block_m); }
+
 // Output tiles of the problem for a block shape (masked: per-group rows come from expected_m).
 int64_t tile_count(const Problem& p, int block_m, int block_n) {
-  const int64_t n_blocks = ceil_div(p.n, block_n);
-  if (p.layout == Layout::masked) return p.groups * ceil_div(std::max<int64_t>(p.m, 1), block_m) * n_blocks;
-  return ceil_div(std::max<int64_t>(p.m, 1), block_m) * n_blocks;
+  const int64_t tiles = m_blocks(p, block_m) * ceil_div(p.n, block_n);
+  return p.layout == Layout::masked ? p.groups * tiles : tiles;
 }
 
 // Long-K normal and contiguous problems size their persistent grid to their waves of units (grid_clusters); masked
@@ -29,10 +31,10 @@ bool grid_is_sized(const KernelConfig& c, const Problem& p) {
 // `band_rows` m blocks (the scheduler's raster) while every cluster takes the same number of units, if it costs at
 // most 2% more waves than `available` clusters; 0 when there is none.
 int64_t band_aligned_grid(const KernelConfig& c, const Problem& p, int band_rows, int64_t available) {
-  const int64_t m_blocks = ceil_div(std::max<int64_t>(p.m, 1), c.block_m);
+  const int64_t rows = m_blocks(p, c.block_m);
   const int64_t n_units = ceil_div(p.n, c.block_n) / c.cluster;
-  const int64_t units = m_blocks * n_units;
-  const int64_t fraction_of = std::gcd(units, std::min<int64_t>(band_rows, m_blocks) * n_units);
+  const int64_t units = rows * n_units;
+  const int64_t fraction_of = std::gcd(units, std::min<int64_t>(band_rows, rows) * n_units);
   for (int64_t g = std::min(available, fraction_of); g >= 1; --g) {
     if (fraction_of % g == 0) return units / g * 100 <= ceil_div(units, available) * 102 ? g : 0;
   }
