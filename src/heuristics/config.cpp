@@ -154,13 +154,24 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   if (staging_columns(best.block_m, best.block_n, best.stages) < best.block_n &&
       ceil_div(tile_count(p, best.block_m, best.block_n), sms) > 2)
     --best.stages;
-  // Contiguous 128x256 tiles overlap each K block's first part with the previous block's last (kernel
-  // template kAcrossRun), in straight-line runs of 4 K blocks: 1.07-1.08x over none on all four suite
-  // shapes, timed in turn on an H100 and an H200 (bench/results/2026-11-26-h100-overlap.md). On normal
-  // and masked shapes, even normal M=32768 N=4096 K=7168, runs of 2 or 4 measured within 1% of none on
-  // the H100, so they keep none.
-  if (p.layout == Layout::contiguous && best.block_m == 128 && best.block_n == 256 && best.stages >= 2)
-    best.across_run = 4;
+  // 128x256 tiles overlap each K block's first part with the previous block's last (kernel template
+  // kAcrossRun), in straight-line runs of K blocks. Timed in turn on the H100, against none and each other
+  // (bench/results/experiments-2026-11-26, experiments 86-88):
+  //   - contiguous: runs of 4, 1.04x over none at K=7168 and 1.02x over runs of 2 (at the cap too); at
+  //     K=2048 1.005-1.02x over none, runs of 2 even with 4;
+  //   - masked with 4 stages (one or two waves): runs of 4, 1.02-1.025x over none on 1 x 1024 (runs of 2
+  //     1.015-1.02x), 1.001-1.005x on 4 x 256 (runs of 2 0.994-0.996x);
+  //   - normal, and masked with 3 stages: runs of 2, 1.00-1.04x over none from K=1024 to 16384 (runs of 4
+  //     0.5-1% below that, or worse: masked 8 x 512 N=7168 K=2048 0.98x); at K=512 (four K blocks) all three
+  //     tie, and the tile keeps none, which compiles in half the time of runs of 4.
+  // (Session 7 had found no gain outside contiguous; the kernel's loop has changed since.)
+  if (best.block_m == 128 && best.block_n == 256 && best.stages >= 2) {
+    if (p.layout == Layout::contiguous || (p.layout == Layout::masked && best.stages >= 4)) {
+      best.across_run = 4;
+    } else if (p.k >= 1024) {
+      best.across_run = 2;
+    }
+  }
   // 192-wide tiles overlap too, measured in turn against none on 19 shapes of all three layouts that pick
   // them (H100, 2026-11-26, bench/results/experiments-2026-11-26/30-*): 1.02-1.10x wherever there are
   // more than two row blocks (M=4096 N=2112 K=7168: 1.05x), 0.994-1.006x at M <= 256. Single CTAs gain

@@ -87,15 +87,18 @@ TEST(Heuristics, ChoicesMeasuredOnTheH100) {
   };
   // 256-wide tiles run alone: pairs were 0.3-2.3% slower on five M=4096 shapes, and even at the power
   // cap. Past two waves they have 3 stages beside a staging tile of the whole output tile, in one or two
-  // waves 4 (and two staging rounds). Contiguous ones overlap K blocks in runs of 4 (1.07-1.08x over
-  // none); normal and masked gained nothing from it.
-  EXPECT_EQ(pick(Layout::normal, 4096, 7168, 16384, 1), "128x256 s3 c1");
-  EXPECT_EQ(pick(Layout::normal, 4096, 24576, 1536, 1), "128x256 s3 c1");
+  // waves 4 (and two staging rounds). They overlap K blocks (experiments 86-88 of 2026-11-26): contiguous
+  // ones and masked ones with 4 stages in runs of 4, the others in runs of 2 from K=1024 on.
+  EXPECT_EQ(pick(Layout::normal, 4096, 7168, 16384, 1), "128x256 s3 c1 r2");
+  EXPECT_EQ(pick(Layout::normal, 4096, 24576, 1536, 1), "128x256 s3 c1 r2");
+  EXPECT_EQ(pick(Layout::normal, 4096, 32768, 512, 1), "128x256 s3 c1");  // four K blocks: runs tie with none
+  EXPECT_EQ(pick(Layout::normal, 512, 7168, 16384, 1), "128x256 s4 c1 r2");
   EXPECT_EQ(pick(Layout::contiguous, 32768, 4096, 7168, 4), "128x256 s3 c1 r4");
   EXPECT_EQ(pick(Layout::contiguous, 32768, 7168, 2048, 4), "128x256 s3 c1 r4");
-  EXPECT_EQ(pick(Layout::masked, 1024, 4096, 7168, 1), "128x256 s4 c1");
-  EXPECT_EQ(pick(Layout::masked, 1024, 7168, 2048, 1), "128x256 s4 c1");  // 224 tiles, 2 waves
-  EXPECT_EQ(pick(Layout::normal, 4096, 4096, 7168, 1), "128x256 s3 c1");  // 512 tiles, 4 waves
+  EXPECT_EQ(pick(Layout::masked, 1024, 4096, 7168, 1), "128x256 s4 c1 r4");
+  EXPECT_EQ(pick(Layout::masked, 1024, 7168, 2048, 1), "128x256 s4 c1 r4");  // 224 tiles, 2 waves
+  EXPECT_EQ(pick(Layout::masked, 512, 7168, 2048, 8), "128x256 s3 c1 r2");
+  EXPECT_EQ(pick(Layout::normal, 4096, 4096, 7168, 1), "128x256 s3 c1 r2");  // 512 tiles, 4 waves
   // N=2112: 11 blocks of 192 beat 9 of 256 (116.5 against 142.4 us). 192-wide tiles overlap K blocks,
   // in runs of 4 alone (1.05x over none here) and of 2 in pairs.
   EXPECT_EQ(pick(Layout::normal, 4096, 2112, 7168, 1), "128x192 s4 c1 r4");
@@ -175,7 +178,7 @@ TEST(Heuristics, BandsOf32OnlyWhereOnlyTheyAlignTheWaves) {
   EXPECT_EQ(band({Layout::masked, 1024, 7168, 2048, 4}), 16);          // masked
   EXPECT_EQ(band({Layout::normal, 128, 7168, 2048, 1}), 16);           // one row of tiles: the bands are alike
   EXPECT_EQ(choose_config({Layout::normal, 4096, 7168, 2048, 1}, dev).name(),
-            "normal_n7168_k2048_bm128_bn256_s3_c1_band32");
+            "normal_n7168_k2048_bm128_bn256_s3_c1_r2_band32");
 }
 
 TEST(Heuristics, RangeCoversEveryChoice) {
