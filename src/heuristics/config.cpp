@@ -156,7 +156,7 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
     --best.stages;
   // 128x256 tiles overlap each K block's first part with the previous block's last (kernel template
   // kAcrossRun), in straight-line runs of K blocks. Timed in turn on the H100, against none and each other
-  // (bench/results/experiments-2026-11-26, experiments 86-88):
+  // (bench/results/experiments-2026-11-26, experiments 87-90):
   //   - contiguous: runs of 4, 1.04x over none at K=7168 and 1.02x over runs of 2 (at the cap too); at
   //     K=2048 1.005-1.02x over none, runs of 2 even with 4;
   //   - masked with 4 stages (one or two waves): runs of 4, 1.02-1.025x over none on 1 x 1024 (runs of 2

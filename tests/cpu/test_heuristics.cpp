@@ -87,7 +87,7 @@ TEST(Heuristics, ChoicesMeasuredOnTheH100) {
   };
   // 256-wide tiles run alone: pairs were 0.3-2.3% slower on five M=4096 shapes, and even at the power
   // cap. Past two waves they have 3 stages beside a staging tile of the whole output tile, in one or two
-  // waves 4 (and two staging rounds). They overlap K blocks (experiments 86-88 of 2026-11-26): contiguous
+  // waves 4 (and two staging rounds). They overlap K blocks (experiments 87-90 of 2026-11-26): contiguous
   // ones and masked ones with 4 stages in runs of 4, the others in runs of 2 from K=1024 on.
   EXPECT_EQ(pick(Layout::normal, 4096, 7168, 16384, 1), "128x256 s3 c1 r2");
   EXPECT_EQ(pick(Layout::normal, 4096, 24576, 1536, 1), "128x256 s3 c1 r2");
