@@ -92,13 +92,15 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // modelled from H100 measurements (bench/results/NOTES.md): a fixed part worth ~96 columns of wgmma
   // work (barriers, issue, data arriving) plus the columns; single wgmma wider than 128 measured x1.19
   // slower per column, widths that are not a multiple of 64 x1.09. 192 and 256 run as 64-wide parts:
-  // 318 and 401 units (per column ~10% cheaper than 128 at 256: each SM takes in fewer operand bytes per
-  // FLOP), measured when the parts took A from registers; since they read it from shared memory (session
-  // 10) they run 1-6% faster, which the model does not price yet. One math warpgroup (BLOCK_M 64) costs
-  // 0.62 of two. Ties go to the wider tile.
+  // 318 and 401 units when they were measured (parts taking A from registers, no K-block runs), 2% less
+  // since (A from shared memory, runs): in turn on the H100 (experiments-2026-11-26/93-94) the choices
+  // that the 2% flips ran 1.012-1.26x faster (M=6400 N=2112 K=7168: 192 over 128 wide, 1.25x), but for
+  // contiguous 7 x 384 N=7168 K=2048 (0.98x). More than 2% flips choices measured to lose (masked and
+  // contiguous N=7168 K=2048 at 256 rows a group, normal M=2048 N=7168 K=2048). One math warpgroup
+  // (BLOCK_M 64) costs 0.62 of two. Ties go to the wider tile.
   auto unit_cost = [](int block_m, int block_n) {
-    double units = block_n == 256   ? 401.0
-                   : block_n == 192 ? 318.0
+    double units = block_n == 256   ? 393.0
+                   : block_n == 192 ? 311.6
                                     : (block_n + 96.0) * (block_n > 128 ? 1.19 : block_n % 64 != 0 ? 1.09 : 1.0);
     return block_m == 64 ? units * 0.62 : units;
   };
