@@ -90,18 +90,18 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
 
   // Block shape: the least time over the waves of the persistent grid, with a tile's time per K block
   // modelled from H100 measurements (bench/results/NOTES.md): a fixed part worth ~96 columns of wgmma
-  // work (barriers, issue, data arriving) plus the columns; single wgmma wider than 128 measured x1.19
-  // slower per column, widths that are not a multiple of 64 x1.09. 192 and 256 run as 64-wide parts:
-  // 318 and 401 units when they were measured (parts taking A from registers, no K-block runs), 2% less
-  // since (A from shared memory, runs): in turn on the H100 (experiments-2026-11-26/93-94) the choices
-  // that the 2% flips ran 1.012-1.26x faster (M=6400 N=2112 K=7168: 192 over 128 wide, 1.25x), but for
-  // contiguous 7 x 384 N=7168 K=2048 (0.98x). More than 2% flips choices measured to lose (masked and
-  // contiguous N=7168 K=2048 at 256 rows a group, normal M=2048 N=7168 K=2048). One math warpgroup
-  // (BLOCK_M 64) costs 0.62 of two. Ties go to the wider tile.
+  // work (barriers, issue, data arriving) plus the columns; single wgmma wider than 128 x1.3 per column,
+  // widths that are not a multiple of 64 x1.09. 192 and 256 run as 64-wide parts: 318 and 401 units when
+  // they were measured alone (A from registers, no K-block runs), which one math warpgroup keeps; two run
+  // them with A from shared memory in runs of K blocks, at 280 and 340. The 128-row prices and the two
+  // corrections below were fitted on the H100 (bench/results/experiments-2026-11-26/95-96, 2026-11-27: 258
+  // shapes of DeepSeek-V3 layers over a grid of M, every width within 30% of the model's best timed in
+  // turn): a choice's time over the best measured fell from 1.0142 to 1.0017 (geometric mean), the worst
+  // from 1.265 to 1.073. One math warpgroup (BLOCK_M 64) costs 0.62 of two. Ties go to the wider tile.
   auto unit_cost = [](int block_m, int block_n) {
-    double units = block_n == 256   ? 393.0
-                   : block_n == 192 ? 311.6
-                                    : (block_n + 96.0) * (block_n > 128 ? 1.19 : block_n % 64 != 0 ? 1.09 : 1.0);
+    double units = block_n == 256   ? (block_m == 128 ? 340.0 : 401.0)
+                   : block_n == 192 ? (block_m == 128 ? 280.0 : 318.0)
+                                    : (block_n + 96.0) * (block_n > 128 ? 1.3 : block_n % 64 != 0 ? 1.09 : 1.0);
     return block_m == 64 ? units * 0.62 : units;
   };
   const int64_t k_blocks = ceil_div(p.k, 128);
@@ -113,7 +113,17 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
       if (SmemPlan(bm, bn, 3).total > dev.smem_per_block) continue;
       const int64_t waves = ceil_div(tile_count(p, bm, bn), sms);
       // Compute: 2.47 ns per unit and K block on the H100 (128x128 tiles at ~1000 TFLOPS).
-      const double compute_ns = static_cast<double>(waves) * static_cast<double>(k_blocks) * unit_cost(bm, bn) * 2.47;
+      double compute_ns = static_cast<double>(waves) * static_cast<double>(k_blocks) * unit_cost(bm, bn) * 2.47;
+      // A 256-wide tile whose last n block is part empty pays its empty columns three times over (N=2112, where
+      // 9 blocks of 256 hold 8.25: 1.09-1.13x slower than 192-wide tiles at M=6400-16384 where the waves alone
+      // predict a tie). In the grouped layouts at short K, 192-wide tiles cost 15% more and 256-wide ones 20%
+      // (N=7168 K=2048 at 128-512 rows a group: both 1.4-2.8% slower than the narrower tiles that their waves
+      // alone lose to).
+      if (bn == 256) {
+        const double columns = static_cast<double>(ceil_div(p.n, 256) * 256);
+        compute_ns *= 1.0 + 3.0 * (columns - static_cast<double>(p.n)) / columns;
+      }
+      if (bn > 128 && p.layout != Layout::normal && p.k <= 2048) compute_ns *= bn == 256 ? 1.2 : 1.15;
       // Memory: every B block is streamed from HBM once, ~34 bytes/ns per SM (measured with thin M).
       const int64_t b_blocks = ceil_div(p.n, bn) * (p.layout == Layout::normal ? 1 : p.groups);
       const double memory_ns = static_cast<double>(ceil_div(b_blocks, sms)) * bn * static_cast<double>(p.k) / 34.0;
