@@ -98,10 +98,20 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // shapes of DeepSeek-V3 layers over a grid of M, every width within 30% of the model's best timed in
   // turn): a choice's time over the best measured fell from 1.0142 to 1.0017 (geometric mean), the worst
   // from 1.265 to 1.073. One math warpgroup (BLOCK_M 64) costs 0.62 of two. Ties go to the wider tile.
-  auto unit_cost = [](int block_m, int block_n) {
+  auto unit_cost = [&p](int block_m, int block_n) {
     double units = block_n == 256   ? (block_m == 128 ? 340.0 : 401.0)
                    : block_n == 192 ? (block_m == 128 ? 280.0 : 318.0)
                                     : (block_n + 96.0) * (block_n > 128 ? 1.3 : block_n % 64 != 0 ? 1.09 : 1.0);
+    // A 256-wide tile whose last n block is part empty pays its empty columns three times over (N=2112, where
+    // 9 blocks of 256 hold 8.25: 1.09-1.13x slower than 192-wide tiles at M=6400-16384 where the waves alone
+    // predict a tie). In the grouped layouts at short K, 192-wide tiles cost 15% more and 256-wide ones 20%
+    // (N=7168 K=2048 at 128-512 rows a group: both 1.4-2.8% slower than the narrower tiles that their waves
+    // alone lose to).
+    if (block_n == 256) {
+      const double columns = static_cast<double>(ceil_div(p.n, 256) * 256);
+      units *= 1.0 + 3.0 * (columns - static_cast<double>(p.n)) / columns;
+    }
+    if (block_n > 128 && p.layout != Layout::normal && p.k <= 2048) units *= block_n == 256 ? 1.2 : 1.15;
     return block_m == 64 ? units * 0.62 : units;
   };
   const int64_t k_blocks = ceil_div(p.k, 128);
@@ -113,17 +123,7 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
       if (SmemPlan(bm, bn, 3).total > dev.smem_per_block) continue;
       const int64_t waves = ceil_div(tile_count(p, bm, bn), sms);
       // Compute: 2.47 ns per unit and K block on the H100 (128x128 tiles at ~1000 TFLOPS).
-      double compute_ns = static_cast<double>(waves) * static_cast<double>(k_blocks) * unit_cost(bm, bn) * 2.47;
-      // A 256-wide tile whose last n block is part empty pays its empty columns three times over (N=2112, where
-      // 9 blocks of 256 hold 8.25: 1.09-1.13x slower than 192-wide tiles at M=6400-16384 where the waves alone
-      // predict a tie). In the grouped layouts at short K, 192-wide tiles cost 15% more and 256-wide ones 20%
-      // (N=7168 K=2048 at 128-512 rows a group: both 1.4-2.8% slower than the narrower tiles that their waves
-      // alone lose to).
-      if (bn == 256) {
-        const double columns = static_cast<double>(ceil_div(p.n, 256) * 256);
-        compute_ns *= 1.0 + 3.0 * (columns - static_cast<double>(p.n)) / columns;
-      }
-      if (bn > 128 && p.layout != Layout::normal && p.k <= 2048) compute_ns *= bn == 256 ? 1.2 : 1.15;
+      const double compute_ns = static_cast<double>(waves) * static_cast<double>(k_blocks) * unit_cost(bm, bn) * 2.47;
       // Memory: every B block is streamed from HBM once, ~34 bytes/ns per SM (measured with thin M).
       const int64_t b_blocks = ceil_div(p.n, bn) * (p.layout == Layout::normal ? 1 : p.groups);
       const double memory_ns = static_cast<double>(ceil_div(b_blocks, sms)) * bn * static_cast<double>(p.k) / 34.0;
