@@ -153,9 +153,12 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
   // As many pipeline stages as shared memory holds. The last stage of a 128x256 tile (its 4th) fits only
   // beside half a staging tile (staging_columns, params.h: the epilogue then runs in two rounds, the second
   // waiting for the first one's TMA stores to read it); one stage fewer stages the whole tile at once.
-  // Measured in turn on the H100 (experiment 52): past two waves the single pass wins or ties, -0.3% to
-  // +6% at M=4096 (short K most) and +2-6% on the contiguous shapes (noisy); in one or two waves (masked
-  // 1 x 1024) the 4th stage wins by 2.5%.
+  // Measured in turn on the H100 (bench/results/experiments-2026-11-26, 52, 97, 98): in one or two waves the
+  // 4th stage wins (masked 1 x 1024 by 2-3%, normal K=1536 at 1.5 waves by 4%) or ties; past that the single
+  // pass wins by 1-5% at K >= 2048 (N=7168 K=16384 2-5%, contiguous 1.5-3%). At short K the 4th stage (at
+  // K=512 a whole tile's K blocks) keeps winning longer: at K=512 by 0.5-3% from 3 to 8 waves (ties at 4.85
+  // and 7.76), with the single pass 1.3-3.7% ahead from 16 waves on; at K=1536 by 1-2.4% in 3 and 4 waves,
+  // while from 6 waves on the runs disagree (-3% to +0.8%) and 12 favour the single pass.
   best.stages = 1;
   for (int s = kMaxStages; s >= 2; --s) {
     if (SmemPlan(best.block_m, best.block_n, s).total <= dev.smem_per_block) {
@@ -163,8 +166,9 @@ KernelConfig choose_config(const Problem& p, const DeviceFacts& dev) {
       break;
     }
   }
+  const int64_t waves_kept_deep = p.k <= 512 ? 8 : p.k <= 1536 ? 4 : 2;
   if (staging_columns(best.block_m, best.block_n, best.stages) < best.block_n &&
-      ceil_div(tile_count(p, best.block_m, best.block_n), sms) > 2)
+      ceil_div(tile_count(p, best.block_m, best.block_n), sms) > waves_kept_deep)
     --best.stages;
   // 128x256 tiles overlap each K block's first part with the previous block's last (kernel template
   // kAcrossRun), in straight-line runs of K blocks. Timed in turn on the H100, against none and each other
