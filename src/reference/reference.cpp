@@ -243,15 +243,9 @@ std::vector<double> gemm_nt(const std::vector<double>& a, const std::vector<doub
 double diff(const double* x, const double* y, int64_t count) {
   if (count < 0) throw Error("count: must be >= 0, got " + std::to_string(count));
   if ((x == nullptr || y == nullptr) && count > 0) throw Error("x, y: must not be null when count > 0");
-  double sxy = 0.0, sxx = 0.0, syy = 0.0;
-  for (int64_t i = 0; i < count; ++i) {
-    sxy += x[i] * y[i];
-    sxx += x[i] * x[i];
-    syy += y[i] * y[i];
-  }
-  const double denom = sxx + syy;
-  if (denom == 0.0) return 0.0;
-  return 1.0 - 2.0 * sxy / denom;
+  DiffSums sums;
+  for (int64_t i = 0; i < count; ++i) sums.add(x[i], y[i]);
+  return sums.diff();
 }
 
 }  // namespace fp8gemm::reference

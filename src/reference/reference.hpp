@@ -42,4 +42,21 @@ std::vector<double> gemm_nt(const std::vector<double>& a, const std::vector<doub
 // diff = 1 - 2 Σxy / Σ(x² + y²); 0 when both are all zero.
 double diff(const double* x, const double* y, int64_t count);
 
+// The sums behind diff, for callers that gather them in pieces (in parallel over chunks, then merged in
+// chunk order, so that the result does not depend on the number of threads).
+struct DiffSums {
+  double xy = 0.0, xx = 0.0, yy = 0.0;
+  void add(double x, double y) {
+    xy += x * y;
+    xx += x * x;
+    yy += y * y;
+  }
+  void merge(const DiffSums& o) {
+    xy += o.xy;
+    xx += o.xx;
+    yy += o.yy;
+  }
+  double diff() const { return xx + yy == 0.0 ? 0.0 : 1.0 - 2.0 * xy / (xx + yy); }
+};
+
 }  // namespace fp8gemm::reference

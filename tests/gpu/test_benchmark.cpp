@@ -1,15 +1,20 @@
 // `fp8gemm bench --config`: kernel configurations forced through FP8GEMM_CONFIG are checked against the
 // reference and timed in turn with the heuristic's choice; one a shape cannot run is noted, not fatal;
-// FP8GEMM_CONFIG is put back afterwards. And, without a GPU, the median the timings report and the parsing
-// of bench's shape options.
+// FP8GEMM_CONFIG is put back afterwards. And, without a GPU, the median the timings report, the comparison of
+// an output with the reference, and the parsing of bench's shape options.
+#include <cmath>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "gpu_test.hpp"
+#include "reference/reference.hpp"
 #include "support/benchmark.hpp"
+#include "support/guarded_output.hpp"
 #include "support/suites.hpp"
 #include "support/timing.hpp"
+#include "support/verify.hpp"
 
 namespace fp8gemm::testing {
 namespace {
@@ -43,6 +48,39 @@ TEST(BenchStatistics, MedianOfOddAndEvenCounts) {
   EXPECT_EQ(support::median({4.0, 1.0, 3.0, 2.0}), 2.5);
   EXPECT_EQ(support::median({7.0}), 7.0);
   EXPECT_EQ(support::median({}), 0.0);
+}
+
+// diff_rows sums in parallel over chunks: the same value as the serial reference::diff, every element looked at
+// (a bad one in any chunk is found, the first in index order named), rows counted from row0.
+TEST(BenchStatistics, DiffRowsComparesEveryElementAndNamesTheFirstBadOne) {
+  const int64_t cols = 1000, rows = 300, row0 = 5;  // 300,000 elements: several chunks
+  std::vector<double> ref(static_cast<size_t>(rows * cols));
+  std::vector<uint16_t> d(static_cast<size_t>((row0 + rows) * cols), support::kPoison);
+  std::vector<double> ours(ref.size());
+  for (size_t i = 0; i < ref.size(); ++i) {
+    ref[i] = std::sin(0.001 * static_cast<double>(i)) * 3.0;
+    d[static_cast<size_t>(row0 * cols) + i] = reference::float_to_bf16(static_cast<float>(ref[i]));
+    ours[i] = reference::bf16_to_float(d[static_cast<size_t>(row0 * cols) + i]);
+  }
+  std::string failure;
+  const double diff = support::diff_rows(d, cols, row0, rows, ref, &failure);
+  EXPECT_TRUE(failure.empty()) << failure;
+  EXPECT_NEAR(diff, reference::diff(ours.data(), ref.data(), rows * cols), 1e-12);
+  EXPECT_GT(diff, 0.0);  // bf16 rounding
+  EXPECT_LT(diff, 1e-5);
+
+  d[static_cast<size_t>((row0 + 250) * cols + 3)] = support::kPoison;  // a later chunk
+  d[static_cast<size_t>((row0 + 120) * cols + 17)] = 0x7fc0;             // NaN, an earlier one
+  EXPECT_TRUE(std::isnan(support::diff_rows(d, cols, row0, rows, ref, &failure)));
+  EXPECT_EQ(failure, "D[125, 17] is not finite");
+  failure.clear();
+  EXPECT_TRUE(std::isnan(support::diff_rows(d, cols, row0 + 200, rows - 200, ref, &failure)));
+  EXPECT_EQ(failure, "D[255, 3] was never written (still poison)");
+
+  std::vector<uint16_t> zeros(static_cast<size_t>(cols), 0);
+  failure.clear();
+  EXPECT_EQ(support::diff_rows(zeros, cols, 0, 1, std::vector<double>(static_cast<size_t>(cols), 0.0), &failure), 0.0);
+  EXPECT_TRUE(failure.empty());
 }
 
 TEST(BenchShapes, ParsesShapeOptionsAndRejectsMalformedOnes) {
