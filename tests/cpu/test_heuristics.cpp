@@ -88,8 +88,9 @@ TEST(Heuristics, ChoicesMeasuredOnTheH100) {
   // 256-wide tiles run alone: pairs were 0.3-2.3% slower on five M=4096 shapes, and even at the power
   // cap. Past two waves they have 3 stages beside a staging tile of the whole output tile, in one or two
   // waves 4 (and two staging rounds); at short K the 4 stages last longer (experiments 97-98): up to 8
-  // waves at K=512 (1-3% faster at M=320-832 N=32768), up to 4 at K=1536 (1-2.4% at M=448-640 N=24576). They overlap K blocks (experiments 87-90 of 2026-11-26): contiguous
-  // ones and masked ones with 4 stages in runs of 4, the others in runs of 2 from K=1024 on.
+  // waves at K=512 (1-3% faster at M=320-832 N=32768), up to 4 at K=1536 (1-2.4% at M=448-640 N=24576).
+  // They overlap K blocks (experiments 87-90 of 2026-11-26): contiguous ones and masked ones with 4 stages
+  // in runs of 4, the others in runs of 2 from K=1024 on.
   EXPECT_EQ(pick(Layout::normal, 4096, 7168, 16384, 1), "128x256 s3 c1 r2");
   EXPECT_EQ(pick(Layout::normal, 4096, 24576, 1536, 1), "128x256 s3 c1 r2");
   EXPECT_EQ(pick(Layout::normal, 4096, 32768, 512, 1), "128x256 s3 c1");  // four K blocks: runs tie with none
